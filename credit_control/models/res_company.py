@@ -1,0 +1,64 @@
+from odoo import fields, models
+
+CREDIT_POLICIES = [
+    ("none", "No check"),
+    ("alert", "Alert"),
+    ("block", "Block"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    credit_policy = fields.Selection(
+        CREDIT_POLICIES,
+        string="Default Credit Policy",
+        default="block",
+        required=True,
+        help="What happens when an order takes a customer over its credit limit, for the "
+        "customers that have no policy of their own: nothing, a recorded alert, or a block "
+        "that only finance can lift.",
+    )
+    credit_overdue_days = fields.Integer(
+        string="Hold After Days Overdue",
+        default=0,
+        help="Hold the orders of a customer with an invoice overdue by more than this "
+        "number of days. 0 disables this hold.",
+    )
+    credit_controller_id = fields.Many2one(
+        "res.users",
+        help="Finance user who receives release requests and credit alerts. When empty, "
+        "the oldest user of the Credit Control group of the company receives them.",
+    )
+    credit_require_payment_term = fields.Boolean(
+        string="Require Payment Terms",
+        default=True,
+        help="Refuse to confirm an order that has no payment terms.",
+    )
+    credit_require_address = fields.Boolean(
+        string="Require Complete Addresses",
+        default=False,
+        help="Refuse to confirm an order whose invoice or delivery address lacks a street, "
+        "a city, a zip code or a country.",
+    )
+    credit_require_vat = fields.Boolean(
+        string="Require Customer Tax ID",
+        default=False,
+        help="Refuse to confirm an order for a company customer without a tax ID.",
+    )
+
+    def _get_credit_controller(self):
+        """Finance user who decides on the credit holds of this company."""
+        self.ensure_one()
+        if self.credit_controller_id:
+            return self.credit_controller_id
+        group = self.env.ref("credit_control.group_credit_controller")
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [("groups_id", "in", group.ids), ("company_ids", "in", self.ids), ("share", "=", False)],
+                order="id",
+                limit=1,
+            )
+        )

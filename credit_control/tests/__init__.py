@@ -1,0 +1,5 @@
+from . import test_credit_exposure
+from . import test_credit_check
+from . import test_credit_release
+from . import test_credit_security
+from . import test_credit_concurrency

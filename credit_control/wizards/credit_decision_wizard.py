@@ -1,0 +1,178 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount
+
+ORDER_DECISIONS = ("release", "prepayment", "refuse")
+LIMIT_DECISIONS = ("limit_temporary", "limit_permanent")
+
+
+class CreditDecisionWizard(models.TransientModel):
+    """Finance's decision on a customer's credit, taken from the partner form."""
+
+    _name = "credit.decision.wizard"
+    _description = "Credit Decision"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, domain="[('is_company', '=', True)]")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    order_id = fields.Many2one(
+        "sale.order",
+        domain="[('partner_invoice_id', 'child_of', partner_id), ('company_id', '=', company_id),"
+        " ('state', 'in', ('draft', 'sent'))]",
+    )
+    order_amount = fields.Monetary(
+        related="order_id.amount_total", string="Order Total", currency_field="order_currency_id"
+    )
+    order_currency_id = fields.Many2one(related="order_id.currency_id", string="Order Currency")
+    order_hold_message = fields.Text(related="order_id.credit_hold_message")
+    release_reason = fields.Text(related="order_id.credit_release_reason", string="Salesperson's Request")
+    decision = fields.Selection(
+        [
+            ("release", "Release this order only"),
+            ("limit_temporary", "Raise the limit for a while"),
+            ("limit_permanent", "Change the limit for good"),
+            ("prepayment", "Ask for prepayment"),
+            ("refuse", "Refuse"),
+            ("cash_in_advance", "Put on cash in advance"),
+            ("cash_in_advance_lifted", "Lift cash in advance"),
+        ],
+        required=True,
+        default="release",
+    )
+    exposure = fields.Monetary(compute="_compute_partner_credit")
+    current_limit = fields.Monetary(compute="_compute_partner_credit", string="Limit in Force")
+    new_limit = fields.Monetary()
+    limit_end_date = fields.Date(string="Until")
+    reason = fields.Text(required=True)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_partner_credit(self):
+        for wizard in self:
+            partner = wizard.partner_id.commercial_partner_id.with_company(wizard.company_id)
+            wizard.exposure = partner.credit_exposure
+            wizard.current_limit = partner.credit_limit_effective
+
+    # ------------------------------------------------------------------
+    def _check_decision(self):
+        self.ensure_one()
+        if not self.env.user.has_group("credit_control.group_credit_controller"):
+            raise AccessError(_("Only finance (Credit Control group) decides on customer credit."))
+        if not (self.reason or "").strip():
+            raise UserError(_("Give the reason of this decision: it is kept in the customer's credit history."))
+        order = self.order_id
+        if self.decision in ORDER_DECISIONS and not order:
+            raise UserError(_("Choose the order this decision is about."))
+        if order:
+            if order.partner_invoice_id.commercial_partner_id != self.partner_id.commercial_partner_id:
+                raise UserError(_("Order %(order)s is not an order of this customer.", order=order.name))
+            if order.state not in ("draft", "sent"):
+                raise UserError(
+                    _(
+                        "Order %(order)s is %(state)s: only a quotation waiting for confirmation can be "
+                        "released, refused or sent for prepayment.",
+                        order=order.name,
+                        state=dict(order._fields["state"]._description_selection(self.env))[order.state],
+                    )
+                )
+            if order.user_id == self.env.user:
+                raise UserError(
+                    _(
+                        "You are the salesperson of %(order)s: another member of finance must decide on it.",
+                        order=order.name,
+                    )
+                )
+        if self.decision in LIMIT_DECISIONS and self.new_limit <= 0:
+            raise UserError(_("The new credit limit must be a positive amount."))
+        if self.decision == "limit_temporary":
+            if not self.limit_end_date:
+                raise UserError(_("Set the date until which the temporary limit applies."))
+            if self.limit_end_date < fields.Date.context_today(self):
+                raise UserError(_("The end date of a temporary limit cannot be in the past."))
+
+    def action_apply(self):
+        self.ensure_one()
+        self._check_decision()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        values = {
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "order_id": self.order_id.id,
+            "decision": self.decision,
+            "reason": self.reason,
+            "exposure": partner.credit_exposure,
+            "limit_before": partner._get_credit_limit_in_force(),
+        }
+        values.update(getattr(self, f"_apply_{self.decision}")(partner))
+        values.setdefault("limit_after", partner._get_credit_limit_in_force())
+        decision = self.env["credit.decision"].create(values)
+        self._post_decision(partner, decision)
+        return {"type": "ir.actions.act_window_close"}
+
+    # One method per decision; each returns extra values for the history.
+    def _apply_release(self, partner):
+        self.order_id.sudo().write(
+            {"credit_release_state": "released", "credit_released_amount": self.order_id.amount_total}
+        )
+        return {"released_amount": self.order_id.amount_total}
+
+    def _apply_limit_temporary(self, partner):
+        partner.write({"credit_limit_temporary": self.new_limit, "credit_limit_temporary_until": self.limit_end_date})
+        self._close_request()
+        return {"limit_end_date": self.limit_end_date}
+
+    def _apply_limit_permanent(self, partner):
+        partner.write({"credit_limit": self.new_limit})
+        self._close_request()
+        return {}
+
+    def _apply_prepayment(self, partner):
+        self.order_id.sudo().write(
+            {"credit_release_state": "prepayment", "require_payment": True, "prepayment_percent": 1.0}
+        )
+        return {}
+
+    def _apply_refuse(self, partner):
+        self.order_id.sudo().credit_release_state = "refused"
+        return {}
+
+    def _apply_cash_in_advance(self, partner):
+        partner.credit_cash_in_advance = True
+        self._close_request()
+        return {}
+
+    def _apply_cash_in_advance_lifted(self, partner):
+        partner.credit_cash_in_advance = False
+        self._close_request()
+        return {}
+
+    def _close_request(self):
+        """A decision on the customer answers the pending request of the order, if any."""
+        if self.order_id.credit_release_state == "requested":
+            self.order_id.sudo().credit_release_state = False
+
+    def _post_decision(self, partner, decision):
+        label = dict(self._fields["decision"]._description_selection(self.env))[self.decision]
+        currency = self.company_id.currency_id
+        body = Markup("<p><b>%s</b>: %s</p><p>%s</p>") % (
+            _("Credit decision"),
+            label,
+            self.reason,
+        )
+        if self.decision in LIMIT_DECISIONS:
+            body += Markup("<p>%s</p>") % _(
+                "Limit: %(before)s → %(after)s",
+                before=format_amount(self.env, decision.limit_before, currency),
+                after=format_amount(self.env, decision.limit_after, currency),
+            )
+        # Finance may not edit contacts, and posting on a partner requires it.
+        partner.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+        order = self.order_id
+        if order:
+            salesperson = order.credit_release_requested_by | order.user_id
+            order.message_post(body=body, partner_ids=salesperson.partner_id.ids, subtype_xmlid="mail.mt_note")
+            activity_type = self.env.ref("credit_control.mail_activity_credit_release")
+            partner.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type and order.name in (a.summary or "")
+            ).sudo().action_feedback(feedback=label)

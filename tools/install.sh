@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# ./dev install: everything the commands need, on a fresh machine.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+say "Python dependencies (requirements.txt)"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements.txt"
+
+if odoo_version_ok; then
+  say "Odoo 18.0 already importable: $(cd / && "$PYTHON" -c 'import odoo; print(odoo.__path__[0])')"
+else
+  ODOO_SRC="${ODOO_SRC:-$HOME/.local/src/odoo-18.0}"
+  if [ ! -d "$ODOO_SRC/.git" ]; then
+    say "Cloning Odoo 18.0 from its official repository into $ODOO_SRC"
+    git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git "$ODOO_SRC"
+  fi
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps -e "$ODOO_SRC"
+  odoo_version_ok || die "Odoo 18.0 still not importable after installing $ODOO_SRC"
+fi
+
+if [ -z "${PGHOST:-}" ] && [ -z "$(pg_bindir)" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing the PostgreSQL server from the distribution"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    die "No PostgreSQL server binaries: install PostgreSQL 13+ (initdb, pg_ctl) or set PGHOST."
+  fi
+fi
+say "Ready: PostgreSQL binaries in ${PGHOST:-$(pg_bindir)}"

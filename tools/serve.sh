@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# ./dev serve: Odoo on http://localhost:8069 (ODOO_HTTP_PORT) serving our addons in the
+# demo database (ODOO_DB, default credit_demo), created with demo data on first use.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_odoo
+pg_ensure
+db="${ODOO_DB:-credit_demo}"
+if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+  say "Creating the demo database $db (a few minutes the first time)"
+  (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$(project_addons)" --demo --no-cache)
+fi
+say "Serving $db on http://localhost:${ODOO_HTTP_PORT:-8069} (login admin / admin)"
+cd / && exec "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" --db-filter="^$db\$" "$@"
