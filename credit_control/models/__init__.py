@@ -1,3 +1,4 @@
+from . import account_move
 from . import account_payment_term
 from . import credit_decision
 from . import res_company
