@@ -27,7 +27,7 @@ for name in "${names[@]}"; do [ -d "$ROOT/$name/tests" ] && paths+=("$name/tests
 say "Running the tests"
 set +e
 (cd "$ROOT" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" --odoo-database="$db" \
-  --odoo-log-level=warn --odoo-extra=test-enable -q -ra "${paths[@]}" "$@")
+  --odoo-log-level=critical --odoo-http -q -ra "${paths[@]}" "$@")
 rc=$?
 set -e
 case $rc in
