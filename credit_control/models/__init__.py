@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_move_line
 from . import account_payment_term
 from . import credit_decision
 from . import res_company

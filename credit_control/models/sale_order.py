@@ -59,6 +59,18 @@ class SaleOrder(models.Model):
         compute="_compute_credit_hold",
     )
 
+    def init(self):
+        """The credit check reads the confirmed orders of a customer at every confirmation."""
+        super().init()
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS sale_order_credit_order_book_idx
+                    ON sale_order (partner_invoice_id, company_id) WHERE state = 'sale'
+                """
+            )
+        )
+
     # ------------------------------------------------------------------
     # The gate: one evaluation, used to confirm, to warn and to hold
     # ------------------------------------------------------------------
