@@ -8,7 +8,7 @@ class AccountMoveLine(models.Model):
     def init(self):
         """Covering index of the open items by partner: the credit check sums a customer's
         open receivables at every confirmation, from the index alone."""
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 """
@@ -20,3 +20,4 @@ class AccountMoveLine(models.Model):
                 """
             )
         )
+        return result

@@ -61,7 +61,7 @@ class SaleOrder(models.Model):
 
     def init(self):
         """The credit check reads the confirmed orders of a customer at every confirmation."""
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 """
@@ -70,6 +70,7 @@ class SaleOrder(models.Model):
                 """
             )
         )
+        return result
 
     # ------------------------------------------------------------------
     # The gate: one evaluation, used to confirm, to warn and to hold

@@ -7,7 +7,7 @@ class SaleOrderLine(models.Model):
 
     def init(self):
         """Covering index of the order lines the credit check sums for the order book."""
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 """
@@ -17,6 +17,7 @@ class SaleOrderLine(models.Model):
                 """
             )
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
