@@ -11,4 +11,5 @@ if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | g
   (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$(project_addons)" --demo --no-cache)
 fi
 say "Serving $db on http://localhost:${ODOO_HTTP_PORT:-8069} (login admin / admin)"
-cd / && exec "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" --db-filter="^$db\$" "$@"
+cd / && exec "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" --db-filter="^$db\$" \
+  --http-interface="${ODOO_HTTP_INTERFACE:-127.0.0.1}" --http-port="${ODOO_HTTP_PORT:-8069}" "$@"

@@ -32,6 +32,7 @@ class CreditControlCommon(AccountTestInvoicingCommon):
         group_sales = cls.env.ref("sales_team.group_sale_salesman")
         group_controller = cls.env.ref("credit_control.group_credit_controller")
         cls.env.user.groups_id |= group_controller
+        cls.env.user.email = "accountant@example.com"
         users = cls.env["res.users"].with_context(no_reset_password=True)
         common = {
             "company_id": cls.company.id,
@@ -77,6 +78,7 @@ class CreditControlCommon(AccountTestInvoicingCommon):
                 "zip": "44000",
                 "city": "Nantes",
                 "country_id": cls.env.ref("base.fr").id,
+                "email": "compta@brasserie-du-port.example.com",
                 "credit_limit": 1000.0,
                 "property_payment_term_id": cls.term_30.id,
             }
