@@ -43,6 +43,13 @@ class SaleOrder(models.Model):
         readonly=True,
         help="Total of the order when it passed the credit check: if it grows, it is checked again.",
     )
+    credit_amount_to_invoice = fields.Monetary(
+        string="Credit Amount to Invoice",
+        compute="_compute_credit_amount_to_invoice",
+        store=True,
+        help="What the order still weighs on the customer's credit: ordered and not yet "
+        "invoiced, taxes included, whatever was delivered.",
+    )
     credit_hold_message = fields.Text(string="Credit Hold", compute="_compute_credit_hold")
     credit_hold_blocking = fields.Boolean(compute="_compute_credit_hold")
     credit_hold_releasable = fields.Boolean(compute="_compute_credit_hold")
@@ -66,11 +73,22 @@ class SaleOrder(models.Model):
             SQL(
                 """
                 CREATE INDEX IF NOT EXISTS sale_order_credit_order_book_idx
-                    ON sale_order (partner_invoice_id, company_id) WHERE state = 'sale'
+                    ON sale_order (partner_invoice_id, company_id)
+                    INCLUDE (currency_id, credit_amount_to_invoice)
+                 WHERE state = 'sale'
                 """
             )
         )
         return result
+
+    @api.depends("order_line.price_total", "order_line.product_uom_qty", "order_line.qty_invoiced")
+    def _compute_credit_amount_to_invoice(self):
+        for order in self:
+            order.credit_amount_to_invoice = sum(
+                line.price_total * max(line.product_uom_qty - line.qty_invoiced, 0.0) / line.product_uom_qty
+                for line in order.order_line
+                if not line.display_type and line.product_uom_qty > 0
+            )
 
     # ------------------------------------------------------------------
     # The gate: one evaluation, used to confirm, to warn and to hold
@@ -125,7 +143,7 @@ class SaleOrder(models.Model):
         }
         exposure = exposures.get(debtor.id)
         if exposure:
-            result["exposure"] = sum(exposure[key] for key in ("overdue", "not_due", "order_book", "current"))
+            result["exposure"] = sum(exposure[key] for key in ("receivable", "order_book", "current"))
         if not (paid_in_full or self._credit_is_released()):
             hard_reasons = self._credit_cash_in_advance_reasons(debtor)
             policy_reasons = self._credit_policy_reasons(debtor, exposure, result["limit"]) if exposure else []
@@ -174,38 +192,44 @@ class SaleOrder(models.Model):
         return []
 
     def _credit_policy_reasons(self, debtor, exposure, limit):
+        """Over the limit, or an invoice overdue for too long: the reasons, with the figures
+        (read in detail only then)."""
         currency = self.company_id.currency_id
+        total = sum(exposure[key] for key in ("receivable", "order_book", "current"))
+        over_limit = limit and float_compare(total, limit, precision_rounding=currency.rounding) > 0
+        max_days = self.company_id.credit_overdue_days
+        oldest = exposure["oldest_due_date"]
+        days_overdue = (fields.Date.context_today(self) - oldest).days if oldest else 0
+        overdue_hold = max_days and days_overdue > max_days
+        if not (over_limit or overdue_hold):
+            return []
+        detail = debtor._get_credit_exposure(self.company_id, current_orders=self, detailed=True)[debtor.id]
         reasons = []
-        total = sum(exposure[key] for key in ("overdue", "not_due", "order_book", "current"))
-        if limit and float_compare(total, limit, precision_rounding=currency.rounding) > 0:
+        if over_limit:
             reasons.append(
                 _(
                     "%(customer)s is %(excess)s over its credit limit: overdue %(overdue)s, not yet due "
                     "%(not_due)s, order book %(book)s, this order %(current)s.",
                     customer=debtor.name,
                     excess=format_amount(self.env, total - limit, currency),
-                    overdue=format_amount(self.env, exposure["overdue"], currency),
-                    not_due=format_amount(self.env, exposure["not_due"], currency),
+                    overdue=format_amount(self.env, detail["overdue"], currency),
+                    not_due=format_amount(self.env, detail["not_due"], currency),
                     book=format_amount(self.env, exposure["order_book"], currency),
                     current=format_amount(self.env, exposure["current"], currency),
                 )
             )
-        max_days = self.company_id.credit_overdue_days
-        oldest = exposure["oldest_due_date"]
-        if max_days and oldest:
-            days = (fields.Date.context_today(self) - oldest).days
-            if days > max_days:
-                reasons.append(
-                    _(
-                        "%(count)s invoice(s) overdue, the oldest by %(days)s days since %(date)s "
-                        "(more than the %(max)s days allowed); overdue total %(overdue)s.",
-                        count=exposure["overdue_count"],
-                        days=days,
-                        date=format_date(self.env, oldest),
-                        max=max_days,
-                        overdue=format_amount(self.env, exposure["overdue"], currency),
-                    )
+        if overdue_hold:
+            reasons.append(
+                _(
+                    "%(count)s invoice(s) overdue, the oldest by %(days)s days since %(date)s "
+                    "(more than the %(max)s days allowed); overdue total %(overdue)s.",
+                    count=detail["overdue_count"],
+                    days=days_overdue,
+                    date=format_date(self.env, oldest),
+                    max=max_days,
+                    overdue=format_amount(self.env, detail["overdue"], currency),
                 )
+            )
         return reasons
 
     def _credit_is_released(self):

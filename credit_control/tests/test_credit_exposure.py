@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -43,6 +45,37 @@ class TestCreditExposure(CreditControlCommon):
         )._create_payments()
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.credit_exposure, 350.0)
+
+    def _assert_kept_balance_matches(self, expected):
+        kept = self.customer._get_credit_exposure(self.company)[self.customer.id]
+        detailed = self.customer._get_credit_exposure(self.company, detailed=True)[self.customer.id]
+        self.assertEqual(kept["receivable"], expected)
+        self.assertEqual(detailed["receivable"], expected)
+        self.assertEqual(kept["oldest_due_date"], detailed["oldest_due_date"])
+
+    def test_kept_balances_follow_the_accounting(self):
+        """The balances read at confirmation follow posting, payment, unreconciliation,
+        reset to draft, and contacts' own items."""
+        invoice = self._create_invoice(400.0, days_overdue=12)
+        self._create_invoice(100.0, days_overdue=3, partner=self.contact)
+        self._assert_kept_balance_matches(500.0)
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"amount": 150.0})
+            ._create_payments()
+        )
+        self._assert_kept_balance_matches(350.0)
+        invoice.line_ids.remove_move_reconcile()
+        self._assert_kept_balance_matches(350.0)  # the payment is now an unapplied credit
+        payment.action_draft()
+        self._assert_kept_balance_matches(500.0)
+        invoice.button_draft()
+        self._assert_kept_balance_matches(100.0)
+        self.assertEqual(
+            self.customer._get_credit_exposure(self.company)[self.customer.id]["oldest_due_date"],
+            self.today - timedelta(days=3),
+        )
 
     def test_order_book_includes_taxes_and_converts_currencies(self):
         tax = self.env["account.tax"].create({"name": "VAT 20", "amount": 20.0, "type_tax_use": "sale"})
@@ -93,7 +126,7 @@ class TestCreditExposure(CreditControlCommon):
             self._create_order(10.0).action_confirm()
         large_count, large = self._count_exposure_queries()
         self.assertEqual(large["order_book"], 210.0)
-        self.assertEqual(large["overdue"] + large["not_due"], 210.0)
+        self.assertEqual(large["receivable"], 210.0)
         self.assertEqual(small_count, large_count)
         self.assertLessEqual(large_count, 8)
 
