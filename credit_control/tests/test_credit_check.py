@@ -158,3 +158,27 @@ class TestCreditCheck(CreditControlCommon):
         order = self._create_order(500.0)
         order.sudo()._validate_order()
         self.assertEqual(order.state, "sale")
+
+    def test_limits_and_exposure_are_per_company(self):
+        """Another company's limit, policy and entries do not decide here, and the reverse."""
+        company_2 = self.setup_other_company()["company"]
+        company_2.write({"credit_policy": "block", "credit_require_payment_term": False})
+        self.env.user.company_ids |= company_2
+        self._create_invoice(900.0, company=company_2)
+        self.customer.with_company(company_2).with_user(self.finance).sudo().credit_limit = 100.0
+        order = self._create_order(500.0)
+        order.action_confirm()  # 900 owed elsewhere and a limit of 100 elsewhere do not count here
+        self.assertEqual(order.state, "sale")
+        order_2 = (
+            self.env["sale.order"]
+            .with_company(company_2)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": company_2.id,
+                    "order_line": [Command.create({"product_id": self.product.id, "price_unit": 50.0})],
+                }
+            )
+        )
+        with self.assertHold("over its credit limit"):
+            order_2.action_confirm()
