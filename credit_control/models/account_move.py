@@ -5,7 +5,6 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     in_dispute = fields.Boolean(
-        string="In Dispute",
         copy=False,
         tracking=True,
         index="btree_not_null",

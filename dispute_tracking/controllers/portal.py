@@ -7,9 +7,7 @@ from odoo.addons.account.controllers.portal import PortalAccount
 
 
 class DisputePortal(PortalAccount):
-    @http.route(
-        "/my/invoices/<int:invoice_id>/dispute", type="http", auth="public", methods=["POST"], website=True
-    )
+    @http.route("/my/invoices/<int:invoice_id>/dispute", type="http", auth="public", methods=["POST"], website=True)
     def portal_invoice_dispute(self, invoice_id, access_token=None, message="", reason_id=None, amount=None, **kw):
         try:
             invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)

@@ -12,9 +12,7 @@ class DisputeDepartment(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", index=True, help="Leave empty to share the department.")
-    manager_id = fields.Many2one(
-        "res.users", string="Manager", help="Receives the disputes of the department that pass their deadline."
-    )
+    manager_id = fields.Many2one("res.users", help="Receives the disputes of the department that pass their deadline.")
     responsible_id = fields.Many2one(
         "res.users",
         string="Default Owner",

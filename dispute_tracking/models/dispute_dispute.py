@@ -49,9 +49,7 @@ class DisputeDispute(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", compute="_compute_from_invoice", store=True, index=True
     )
-    salesperson_id = fields.Many2one(
-        "res.users", string="Salesperson", compute="_compute_from_invoice", store=True, index="btree_not_null"
-    )
+    salesperson_id = fields.Many2one("res.users", compute="_compute_from_invoice", store=True, index="btree_not_null")
     company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="move_id.currency_id", store=True)
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
@@ -63,10 +61,9 @@ class DisputeDispute(models.Model):
         store=True,
     )
     invoice_residual = fields.Monetary(related="move_id.amount_residual", string="Invoice Amount Due")
-    reason_id = fields.Many2one("dispute.reason", string="Reason", required=True, tracking=True, ondelete="restrict")
+    reason_id = fields.Many2one("dispute.reason", required=True, tracking=True, ondelete="restrict")
     department_id = fields.Many2one(
         "dispute.department",
-        string="Department",
         compute="_compute_department_id",
         store=True,
         readonly=False,
@@ -95,7 +92,7 @@ class DisputeDispute(models.Model):
     is_open = fields.Boolean(compute="_compute_is_open", store=True, index=True)
     is_late = fields.Boolean(string="Past Deadline", compute="_compute_is_late", search="_search_is_late")
     resolution = fields.Selection(DISPUTE_RESOLUTIONS, tracking=True, copy=False)
-    root_cause = fields.Text(string="Root Cause", help="What went wrong, to fix the dysfunction for good.")
+    root_cause = fields.Text(help="What went wrong, to fix the dysfunction for good.")
     description = fields.Text(string="Customer's Message")
     refund_id = fields.Many2one("account.move", string="Credit Note", readonly=True, copy=False, index="btree_not_null")
     resolution_days = fields.Float(
@@ -170,7 +167,10 @@ class DisputeDispute(models.Model):
             move = dispute.move_id
             if move.move_type != "out_invoice":
                 raise ValidationError(
-                    _("%(move)s is not a customer invoice: only customer invoices can be disputed.", move=move.display_name)
+                    _(
+                        "%(move)s is not a customer invoice: only customer invoices can be disputed.",
+                        move=move.display_name,
+                    )
                 )
             if move.state != "posted":
                 raise ValidationError(
@@ -288,9 +288,7 @@ class DisputeDispute(models.Model):
     def _cron_escalate_overdue_disputes(self):
         """Open disputes past their deadline go to the department manager and finance, once."""
         today = fields.Date.context_today(self)
-        overdue = self.search(
-            [("is_open", "=", True), ("date_deadline", "<", today), ("date_escalated", "=", False)]
-        )
+        overdue = self.search([("is_open", "=", True), ("date_deadline", "<", today), ("date_escalated", "=", False)])
         overdue._escalate()
         return overdue
 
@@ -356,7 +354,12 @@ class DisputeDispute(models.Model):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(_("Only finance (billing users) can issue a credit note."))
         for dispute in self:
-            if float_compare(dispute.amount, dispute.move_id.amount_residual, precision_rounding=dispute.currency_id.rounding) > 0:
+            if (
+                float_compare(
+                    dispute.amount, dispute.move_id.amount_residual, precision_rounding=dispute.currency_id.rounding
+                )
+                > 0
+            ):
                 raise UserError(
                     _(
                         "The disputed amount of %(name)s is above what is still due on the invoice: "
@@ -377,7 +380,8 @@ class DisputeDispute(models.Model):
         """Refund lines that mirror the disputed lines (all product lines when none are chosen),
         scaled so that the credit note, taxes included, equals the disputed amount."""
         self.ensure_one()
-        scope = self.move_line_ids or self.move_id.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        products = self.move_id.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        scope = self.move_line_ids or products
         total = sum(scope.mapped("price_total"))
         if not total:
             raise UserError(_("The disputed lines of %(name)s have no amount to credit.", name=self.name))
@@ -420,7 +424,7 @@ class DisputeDispute(models.Model):
         )
         refund.action_post()
         receivables = (invoice.line_ids | refund.line_ids).filtered(
-            lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
         receivables.reconcile()
         return refund
@@ -449,5 +453,8 @@ class DisputeDispute(models.Model):
         closed = self.filtered(lambda d: not d.is_open)
         if closed:
             raise UserError(
-                _("These disputes are already closed; reopen them first: %(names)s.", names=", ".join(closed.mapped("name")))
+                _(
+                    "These disputes are already closed; reopen them first: %(names)s.",
+                    names=", ".join(closed.mapped("name")),
+                )
             )

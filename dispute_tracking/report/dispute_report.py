@@ -16,20 +16,32 @@ class DisputeReport(models.Model):
     # Flush these before reading the view.
     _depends = {
         "dispute.dispute": [
-            "move_id", "partner_id", "salesperson_id", "company_id", "reason_id", "department_id", "user_id",
-            "stage", "resolution", "is_open", "date_open", "date_closed", "date_deadline", "amount_company",
+            "move_id",
+            "partner_id",
+            "salesperson_id",
+            "company_id",
+            "reason_id",
+            "department_id",
+            "user_id",
+            "stage",
+            "resolution",
+            "is_open",
+            "date_open",
+            "date_closed",
+            "date_deadline",
+            "amount_company",
         ],
         "res.company": ["currency_id"],
     }
 
-    dispute_id = fields.Many2one("dispute.dispute", string="Dispute", readonly=True)
+    dispute_id = fields.Many2one("dispute.dispute", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
-    reason_id = fields.Many2one("dispute.reason", string="Reason", readonly=True)
-    department_id = fields.Many2one("dispute.department", string="Department", readonly=True)
+    reason_id = fields.Many2one("dispute.reason", readonly=True)
+    department_id = fields.Many2one("dispute.department", readonly=True)
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
     stage = fields.Selection(DISPUTE_STAGES, readonly=True)
     resolution = fields.Selection(DISPUTE_RESOLUTIONS, readonly=True)
@@ -39,7 +51,7 @@ class DisputeReport(models.Model):
     date_deadline = fields.Date(string="Deadline", readonly=True)
     dispute_count = fields.Integer(string="Disputes", readonly=True, aggregator="sum")
     amount = fields.Monetary(string="Disputed Amount", readonly=True)
-    days_open = fields.Float(string="Days Open", readonly=True, aggregator="avg", digits=(16, 1))
+    days_open = fields.Float(readonly=True, aggregator="avg", digits=(16, 1))
     resolution_days = fields.Float(
         string="Average Resolution Time (Days)",
         readonly=True,

@@ -73,7 +73,17 @@ class DisputeCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _create_invoice(cls, amount=1000.0, *, partner=None, move_type="out_invoice", post=True, salesperson=None, taxes=None, company=None):
+    def _create_invoice(
+        cls,
+        amount=1000.0,
+        *,
+        partner=None,
+        move_type="out_invoice",
+        post=True,
+        salesperson=None,
+        taxes=None,
+        company=None,
+    ):
         move = (
             cls.env["account.move"]
             .with_company(company or cls.company)
@@ -106,9 +116,7 @@ class DisputeCommon(AccountTestInvoicingCommon):
         return (
             cls.env["dispute.dispute"]
             .with_user(user or cls.env.user)
-            .create(
-                {"move_id": invoice.id, "amount": amount, "reason_id": (reason or cls.reason_damaged).id, **values}
-            )
+            .create({"move_id": invoice.id, "amount": amount, "reason_id": (reason or cls.reason_damaged).id, **values})
         )
 
     def _backdate(self, dispute, days):

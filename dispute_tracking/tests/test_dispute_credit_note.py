@@ -33,9 +33,15 @@ class TestDisputeCreditNote(DisputeCommon):
 
     def test_credit_note_covers_only_the_disputed_lines(self):
         invoice = self._create_invoice(1000.0, post=False)
-        invoice.write({"invoice_line_ids": [Command.create({"name": "Bottles", "quantity": 1, "price_unit": 400.0, "tax_ids": []})]})
+        invoice.write(
+            {
+                "invoice_line_ids": [
+                    Command.create({"name": "Bottles", "quantity": 1, "price_unit": 400.0, "tax_ids": []})
+                ]
+            }
+        )
         invoice.action_post()
-        bottles = invoice.invoice_line_ids.filtered(lambda l: l.name == "Bottles")
+        bottles = invoice.invoice_line_ids.filtered(lambda line: line.name == "Bottles")
         dispute = self._create_dispute(invoice, amount=400.0, move_line_ids=[Command.set(bottles.ids)])
         dispute.with_user(self.finance).action_resolve_credit_note()
         self.assertEqual(dispute.refund_id.invoice_line_ids.mapped("price_unit"), [400.0])

@@ -70,7 +70,12 @@ class TestDisputePortalHttp(DisputeCommon, HttpCase):
         self.authenticate(self.portal_user.login, self.portal_user.login)
         response = self.url_open(
             f"/my/invoices/{invoice.id}/dispute",
-            data={"csrf_token": http.Request.csrf_token(self), "access_token": invoice.access_token, "message": "x", "amount": "5000"},
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "access_token": invoice.access_token,
+                "message": "x",
+                "amount": "5000",
+            },
         )
         self.assertIn("dispute=error", response.url)
         self.assertFalse(invoice.dispute_ids)
