@@ -25,6 +25,15 @@ class TestDisputeSecurity(DisputeCommon):
         with self.assertRaises(AccessError):
             self.quality_issue.with_user(self.logistics_user).read(["amount"])
 
+    def test_department_user_reads_only_the_invoices_of_its_disputes(self):
+        invoices = self.env["account.move"].with_user(self.logistics_user)
+        self.assertEqual(invoices.search([("id", "in", self.all_disputes.move_id.ids)]), self.damaged.move_id)
+        self.assertEqual(self.damaged.move_id.with_user(self.logistics_user).name, self.damaged.move_id.name)
+        with self.assertRaises(AccessError):
+            self.quality_issue.move_id.with_user(self.logistics_user).read(["name"])
+        with self.assertRaises(AccessError):
+            self.damaged.move_id.with_user(self.logistics_user).write({"ref": "changed"})
+
     def test_department_manager_sees_its_department(self):
         self.assertEqual(self._visible(self.logistics_manager), self.damaged)
 
