@@ -108,7 +108,7 @@ class DisputeDispute(models.Model):
     @api.depends("amount", "move_id.amount_total", "move_id.amount_total_signed")
     def _compute_amount_company(self):
         for dispute in self:
-            move = dispute.move_id
+            move = dispute.sudo().move_id  # also when the user may not read the invoice
             # The invoice's own rate, as booked: amount_total_signed is in company currency.
             rate = abs(move.amount_total_signed) / move.amount_total if move.amount_total else 1.0
             dispute.amount_company = dispute.amount * rate
@@ -164,7 +164,7 @@ class DisputeDispute(models.Model):
     @api.constrains("move_id")
     def _check_invoice(self):
         for dispute in self:
-            move = dispute.move_id
+            move = dispute.sudo().move_id  # also when the user may not read the invoice
             if move.move_type != "out_invoice":
                 raise ValidationError(
                     _(

@@ -50,3 +50,15 @@ class TestDisputeRouting(DisputeCommon):
         )
         self.assertEqual(dispute.department_id, self.quality)
         self.assertEqual(dispute.user_id, self.quality_user)
+
+    def test_opening_from_the_invoice_prefills_the_dispute(self):
+        invoice = self._create_invoice(750.0)
+        action = invoice.action_open_dispute()
+        self.assertEqual(action["res_model"], "dispute.dispute")
+        dispute = (
+            self.env["dispute.dispute"].with_context(**action["context"]).create({"reason_id": self.reason_quality.id})
+        )
+        self.assertEqual(dispute.move_id, invoice)
+        self.assertEqual(dispute.amount, 750.0)
+        self.assertEqual(invoice.dispute_count, 1)
+        self.assertTrue(invoice.in_dispute)
