@@ -1,0 +1,4 @@
+from . import dispute_department
+from . import dispute_reason
+from . import dispute_dispute
+from . import account_move
