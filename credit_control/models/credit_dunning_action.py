@@ -457,7 +457,9 @@ class CreditDunningAction(models.Model):
         self.move_ids._dunning_open_dispute(self)
 
     def _outcome_no_answer(self):
+        # Done first, and written, so that the retry may be the open action of its stage.
         self._mark_done("no_answer")
+        self.flush_recordset()
         retry = self.copy(
             {
                 "date": fields.Date.context_today(self) + timedelta(days=RETRY_DAYS),
