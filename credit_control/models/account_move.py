@@ -13,7 +13,6 @@ class AccountMove(models.Model):
     )
     dunning_stage_id = fields.Many2one(
         "credit.dunning.stage",
-        string="Dunning Stage",
         copy=False,
         readonly=True,
         index="btree_not_null",

@@ -23,8 +23,8 @@ class CreditAgedBalance(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    not_due = fields.Monetary(string="Not Due", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
+    not_due = fields.Monetary(readonly=True)
     aged_1_30 = fields.Monetary(string="1-30 Days", readonly=True)
     aged_31_60 = fields.Monetary(string="31-60 Days", readonly=True)
     aged_61_90 = fields.Monetary(string="61-90 Days", readonly=True)
@@ -83,10 +83,7 @@ class CreditAgedBalance(models.Model):
             ["partner_id"],
             [f"{column}:sum" for column in columns],
         )
-        return {
-            partner.id: dict(zip(AGED_BUCKETS, amounts, strict=True))
-            for partner, *amounts in rows
-        }
+        return {partner.id: dict(zip(AGED_BUCKETS, amounts, strict=True)) for partner, *amounts in rows}
 
     def action_export_xlsx(self):
         """The selected lines (all of them when none is selected) as an XLSX file."""

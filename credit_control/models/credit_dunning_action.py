@@ -42,7 +42,7 @@ class CreditDunningAction(models.Model):
     call_script = fields.Html(related="stage_id.call_script")
     date = fields.Date(required=True, index=True, tracking=True)
     user_id = fields.Many2one("res.users", string="Collector", index=True, tracking=True)
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", index=True, readonly=True)
+    salesperson_id = fields.Many2one("res.users", index=True, readonly=True)
     state = fields.Selection(
         [("planned", "To Do"), ("done", "Done"), ("cancelled", "Cancelled")],
         required=True,
@@ -62,7 +62,6 @@ class CreditDunningAction(models.Model):
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     amount_due = fields.Monetary(
-        string="Amount Due",
         readonly=True,
         help="Residual of the invoices of this action, as of the last dunning run or of the contact.",
     )

@@ -18,7 +18,6 @@ class CreditDunningPolicy(models.Model):
     )
     collector_id = fields.Many2one(
         "res.users",
-        string="Collector",
         help="Who makes the calls and records the outcomes. Empty: the company's credit controller.",
     )
     stage_ids = fields.One2many("credit.dunning.stage", "policy_id", string="Stages", copy=True)

@@ -1,3 +1,5 @@
+import itertools
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -47,15 +49,13 @@ class CreditDunningStage(models.Model):
     def _check_template(self):
         for stage in self:
             if stage.channel == "email" and not stage.mail_template_id:
-                raise ValidationError(
-                    _("Stage %(stage)s sends an email: choose its email template.", stage=stage.name)
-                )
+                raise ValidationError(_("Stage %(stage)s sends an email: choose its email template.", stage=stage.name))
 
     @api.constrains("sequence", "offset_days", "policy_id")
     def _check_offsets(self):
         for policy in self.policy_id:
             stages = policy.stage_ids.sorted(lambda s: (s.sequence, s.offset_days, s.id))
-            for previous, stage in zip(stages, stages[1:]):
+            for previous, stage in itertools.pairwise(stages):
                 if stage.offset_days <= previous.offset_days:
                     raise ValidationError(
                         _(

@@ -358,9 +358,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_aged_balance(self):
-        buckets = self.env["credit.aged.balance"]._get_partner_buckets(
-            self.commercial_partner_id, self.env.company
-        )
+        buckets = self.env["credit.aged.balance"]._get_partner_buckets(self.commercial_partner_id, self.env.company)
         for partner in self:
             values = buckets.get(partner.commercial_partner_id.id, {})
             for bucket in AGED_BUCKETS:

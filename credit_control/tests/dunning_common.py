@@ -44,9 +44,9 @@ class DunningCommon(CreditControlCommon):
         )
 
     def pay(self, invoice, amount):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": amount}).action_create_payments()
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": amount}
+        ).action_create_payments()
 
     @classmethod
     def make_salesman(cls, login, company=None):

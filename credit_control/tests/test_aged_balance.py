@@ -21,9 +21,9 @@ class TestAgedBalance(DunningCommon):
         disputed.in_dispute = True
         cls._create_invoice(50.0, days_overdue=5, move_type="out_refund")
         partial = cls._create_invoice(1000.0, days_overdue=40)
-        cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=partial.ids
-        ).create({"amount": 250.0}).action_create_payments()
+        cls.env["account.payment.register"].with_context(active_model="account.move", active_ids=partial.ids).create(
+            {"amount": 250.0}
+        ).action_create_payments()
 
     def test_buckets_on_partner_form(self):
         partner = self.customer.with_company(self.company)

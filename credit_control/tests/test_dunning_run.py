@@ -94,10 +94,18 @@ class TestDunningRun(DunningCommon):
         self._create_invoice(200.0, days_overdue=4)
         self._create_invoice(300.0, days_overdue=35, partner=self.customer_2)
         self.run_dunning()
-        counts = (self.Action.search_count([]), self.env["mail.mail"].search_count([]), self.env["ir.attachment"].search_count([]))
+        counts = (
+            self.Action.search_count([]),
+            self.env["mail.mail"].search_count([]),
+            self.env["ir.attachment"].search_count([]),
+        )
         self.run_dunning()
         self.assertEqual(
-            (self.Action.search_count([]), self.env["mail.mail"].search_count([]), self.env["ir.attachment"].search_count([])),
+            (
+                self.Action.search_count([]),
+                self.env["mail.mail"].search_count([]),
+                self.env["ir.attachment"].search_count([]),
+            ),
             counts,
         )
 
