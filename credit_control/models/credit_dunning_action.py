@@ -351,8 +351,7 @@ class CreditDunningAction(models.Model):
         self._mark_done("sent")
 
     def _dispatch_letter(self):
-        report = self.env.ref("credit_control.action_report_credit_dunning_letter")
-        content, _type = report._render_qweb_pdf(report.report_name, self.ids)
+        content, _type = self._render_letter()
         extension = "pdf" if _type == "pdf" else "html"
         self.letter_attachment_id = self.env["ir.attachment"].create(
             {
@@ -367,6 +366,19 @@ class CreditDunningAction(models.Model):
             attachment_ids=self.letter_attachment_id.ids,
         )
         self._mark_done("sent")
+
+    def _render_letter(self):
+        return self._render_document("credit_control.action_report_credit_dunning_letter", self.ids)
+
+    @api.model
+    def _render_document(self, report_xmlid, res_ids):
+        """A PDF; HTML to print when the server cannot make PDFs (wkhtmltopdf missing), so
+        that the run never stops on it."""
+        report = self.env.ref(report_xmlid)
+        if report.get_wkhtmltopdf_state() in ("install", "broken"):
+            _logger.info("wkhtmltopdf is missing: dunning documents are kept as HTML.")
+            return report._render_qweb_html(report.report_name, res_ids)
+        return report._render_qweb_pdf(report.report_name, res_ids)
 
     def _dispatch_phone(self):
         self.activity_schedule(
@@ -479,10 +491,9 @@ class CreditDunningAction(models.Model):
 
     def _outcome_duplicate(self):
         template = self.env.ref("credit_control.mail_template_dunning_duplicate")
-        report = self.env.ref("account.account_invoices")
         attachments = self.env["ir.attachment"]
         for move in self.move_ids:
-            content, _type = report._render_qweb_pdf(report.report_name, move.ids)
+            content, _type = self._render_document("account.account_invoices", move.ids)
             attachments |= self.env["ir.attachment"].create(
                 {
                     "name": f"{move.name}.{'pdf' if _type == 'pdf' else 'html'}",
