@@ -29,7 +29,7 @@
         "views/account_move_views.xml",
         "views/credit_dunning_menus.xml",
     ],
-    "demo": ["demo/credit_control_demo.xml"],
+    "demo": ["demo/credit_control_demo.xml", "demo/credit_dunning_demo.xml"],
     "installable": True,
     "application": False,
 }
