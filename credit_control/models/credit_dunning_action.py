@@ -106,7 +106,9 @@ class CreditDunningAction(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_run_dunning(self):
-        self._run_dunning(self.env.companies, commit=True)
+        # Every company, not only those of the cron's user.
+        companies = self.env["res.company"].sudo().search([])
+        self._run_dunning(companies, commit=True)
         self._dispatch_actions(commit=True)
 
     @api.model
@@ -114,8 +116,10 @@ class CreditDunningAction(models.Model):
         """'Run dunning' menu: the same as the daily job, for the current companies."""
         if not self.env.user.has_group("account.group_account_invoice"):
             raise UserError(_("Only accountants run the dunning."))
-        self._run_dunning(self.env.companies)
-        self._dispatch_actions(companies=self.env.companies)
+        # Gated above; the run then writes what the accountant may not write by hand
+        # (invoices' stage, finance's to-dos), still in the accountant's name.
+        self.sudo()._run_dunning(self.env.companies)
+        self.sudo()._dispatch_actions(companies=self.env.companies)
         return {
             "type": "ir.actions.act_window",
             "name": _("Dunning Agenda"),
@@ -399,6 +403,12 @@ class CreditDunningAction(models.Model):
             )
         if stage.propose_cash_in_advance:
             self._propose_cash_in_advance()
+        if stage.is_litigation:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Hand the claim on %(customer)s over to litigation", customer=self.partner_id.name),
+                user_id=self.company_id._get_credit_controller().id or self.env.uid,
+            )
 
     def _propose_cash_in_advance(self):
         """Finance decides with the credit decision wizard: a to-do on the customer, never a

@@ -130,6 +130,7 @@ class ResPartner(models.Model):
             "credit_limit_temporary",
             "credit_limit_temporary_until",
             "credit_require_client_ref",
+            "credit_dunning_policy_id",
         ]
 
     # ------------------------------------------------------------------

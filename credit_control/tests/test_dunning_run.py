@@ -77,6 +77,8 @@ class TestDunningRun(DunningCommon):
         action = self.actions()
         self.assertEqual(action.stage_id, self.stage_litigation)
         self.assertIn("litigation", action.letter_attachment_id.raw.decode())
+        handover = action.activity_ids.filtered(lambda a: "litigation" in a.summary)
+        self.assertEqual(handover.user_id, self.finance, "finance hands the claim over")
 
     def test_escalation_moves_invoice_to_next_stage(self):
         invoice = self._create_invoice(200.0, days_overdue=-5)
@@ -187,8 +189,33 @@ class TestDunningRun(DunningCommon):
         self.assertFalse(self.actions(), "its own policy waits 10 days")
         self.assertEqual(self.actions(self.customer_2).stage_id, self.stage_friendly)
 
-    def test_run_dunning_action_opens_agenda(self):
+    def test_accountant_runs_dunning_from_the_menu(self):
         self._create_invoice(100.0, days_overdue=-5)
+        self._create_invoice(300.0, days_overdue=35, partner=self.customer_2)
         result = self.Action.with_user(self.billing).action_run_dunning()
         self.assertEqual(result["res_model"], "credit.dunning.action")
         self.assertEqual(self.actions().stage_id, self.stage_call)
+        notice = self.actions(self.customer_2)
+        self.assertRecordValues(notice, [{"stage_id": self.stage_notice.id, "done_user_id": self.billing.id}])
+
+    def test_queries_do_not_grow_with_customers(self):
+        def count_queries():
+            self.env.flush_all()  # what the test itself left to write is not the run's
+            before = self.env.cr.sql_log_count
+            self.Action._run_dunning(self.company, today=self.today)
+            return self.env.cr.sql_log_count - before
+
+        self._create_invoice(100.0, days_overdue=-5)
+        few = count_queries()
+        for index in range(5):
+            partner = self.env["res.partner"].create({"name": f"Customer {index}", "is_company": True})
+            self._create_invoice(100.0, days_overdue=-5, partner=partner)
+            self._create_invoice(80.0, days_overdue=20, partner=partner)
+        self.assertEqual(count_queries(), few)
+        self.assertEqual(self.Action.search_count([("stage_id", "in", (self.stage_call | self.stage_firm).ids)]), 11)
+
+    def test_agenda_views_load_for_sales_users(self):
+        views = self.Action.with_user(self.salesman).get_views(
+            [(False, "list"), (False, "kanban"), (False, "calendar"), (False, "form"), (False, "search")]
+        )
+        self.assertEqual(set(views["views"]), {"list", "kanban", "calendar", "form", "search"})
