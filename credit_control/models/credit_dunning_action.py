@@ -180,7 +180,7 @@ class CreditDunningAction(models.Model):
                 """
             UPDATE credit_dunning_action a
                SET amount_due = s.residual
-              FROM (SELECT r.action_id, SUM(m.amount_residual) AS residual
+              FROM (SELECT r.action_id, SUM(m.amount_residual_signed) AS residual
                       FROM credit_dunning_action_move_rel r
                       JOIN credit_dunning_action a2 ON a2.id = r.action_id
                       JOIN account_move m ON m.id = r.move_id
@@ -316,7 +316,7 @@ class CreditDunningAction(models.Model):
                SET amount_due = COALESCE(s.residual, 0),
                    state = CASE WHEN s.residual IS NULL THEN 'cancelled' ELSE a.state END,
                    write_date = NOW() AT TIME ZONE 'UTC'
-              FROM (SELECT a2.id, (SELECT SUM(m.amount_residual)
+              FROM (SELECT a2.id, (SELECT SUM(m.amount_residual_signed)
                                      FROM credit_dunning_action_move_rel r
                                      JOIN account_move m ON m.id = r.move_id
                                     WHERE r.action_id = a2.id) AS residual

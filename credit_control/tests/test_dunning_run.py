@@ -155,6 +155,15 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(action.amount_due, 60.0)
         self.assertIn("60.00", self.dunning_mails().body_html)
 
+    def test_amount_due_in_company_currency(self):
+        euro = self.setup_other_currency("EUR")  # 2 EUR for 1 of the company's currency
+        invoice = self._create_invoice(200.0, days_overdue=-5, post=False)
+        invoice.currency_id = euro
+        invoice.action_post()
+        self._create_invoice(30.0, days_overdue=-5)
+        self.run_dunning()
+        self.assertEqual(self.actions().amount_due, 130.0)
+
     def test_disputed_invoice_skipped_then_resumed(self):
         disputed = self._create_invoice(100.0, days_overdue=4)
         disputed.in_dispute = True
