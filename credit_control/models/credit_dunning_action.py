@@ -346,9 +346,24 @@ class CreditDunningAction(models.Model):
         """Send the email or the letter, or give the collector the call to do. The state
         change and the queued email are in the same transaction: never sent twice."""
         self.ensure_one()
+        if not self._lock_for_dispatch():
+            return
         getattr(self, f"_dispatch_{self.channel}")()
         self._apply_stage_effects()
         self.dispatched = True
+
+    def _lock_for_dispatch(self):
+        """Two runs at the same time (the daily job and the menu) never send twice: the
+        second skips an action the first is sending, and finds it dispatched afterwards."""
+        self.flush_recordset(["state", "dispatched"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM credit_dunning_action WHERE id = %s AND state = 'planned' AND NOT dispatched "
+                "FOR UPDATE SKIP LOCKED",
+                self.id,
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     def _dispatch_email(self):
         self.stage_id.mail_template_id.send_mail(self.id, force_send=False)

@@ -124,6 +124,13 @@ class TestDunningRun(DunningCommon):
             self.assertEqual(len(self.actions(partner)), 1)
             self.assertEqual(len(self.dunning_mails(partner)), 1)
 
+    def test_dispatched_action_is_never_sent_again(self):
+        self._create_invoice(100.0, days_overdue=4)
+        self.run_dunning()
+        action = self.actions()
+        action._dispatch()
+        self.assertEqual(len(self.dunning_mails()), 1)
+
     def test_invoice_added_to_open_action_of_same_stage(self):
         first = self._create_invoice(100.0, days_overdue=-5)
         self.run_dunning()
