@@ -8,3 +8,7 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import payment_transaction
+from . import credit_aged_balance
+from . import credit_dunning_stage
+from . import credit_dunning_policy
+from . import credit_dunning_action

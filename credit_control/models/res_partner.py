@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from .credit_aged_balance import AGED_BUCKETS
 from .res_company import CREDIT_POLICIES
 
 # Fields that only finance (the Credit Control group) may change: they decide whether
@@ -94,6 +95,38 @@ class ResPartner(models.Model):
         compute="_compute_credit_exposure",
     )
     credit_can_decide = fields.Boolean(compute="_compute_credit_can_decide")
+    credit_dunning_policy_id = fields.Many2one(
+        "credit.dunning.policy",
+        string="Dunning Policy",
+        company_dependent=True,
+        tracking=True,
+        domain="[('company_id', '=', current_company_id)]",
+        help="How this customer is contacted about its invoices. Empty: the company's default policy.",
+    )
+    credit_dunning_action_ids = fields.One2many(
+        "credit.dunning.action", "partner_id", string="Dunning Actions", readonly=True
+    )
+    credit_aged_not_due = fields.Monetary(
+        string="Not Due", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+    )
+    credit_aged_1_30 = fields.Monetary(
+        string="1-30 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+    )
+    credit_aged_31_60 = fields.Monetary(
+        string="31-60 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+    )
+    credit_aged_61_90 = fields.Monetary(
+        string="61-90 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+    )
+    credit_aged_over_90 = fields.Monetary(
+        string="Over 90 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+    )
+    credit_aged_disputed = fields.Monetary(
+        string="Disputed", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+    )
+    credit_aged_total = fields.Monetary(
+        string="Receivable Balance", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+    )
 
     @api.model
     def _commercial_fields(self):
@@ -104,6 +137,7 @@ class ResPartner(models.Model):
             "credit_limit_temporary",
             "credit_limit_temporary_until",
             "credit_require_client_ref",
+            "credit_dunning_policy_id",
         ]
 
     # ------------------------------------------------------------------
@@ -401,6 +435,24 @@ class ResPartner(models.Model):
             "default_order_id": self.credit_release_order_ids[:1].id,
         }
         return action
+
+    @api.depends_context("company")
+    def _compute_credit_aged_balance(self):
+        buckets = self.env["credit.aged.balance"]._get_partner_buckets(self.commercial_partner_id, self.env.company)
+        for partner in self:
+            values = buckets.get(partner.commercial_partner_id.id, {})
+            for bucket in AGED_BUCKETS:
+                partner[f"credit_aged_{bucket}"] = values.get(bucket, 0.0)
+
+    def action_open_dunning_actions(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Dunning History"),
+            "res_model": "credit.dunning.action",
+            "view_mode": "list,form",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+        }
 
     @api.model
     def _cron_expire_temporary_credit_limits(self):

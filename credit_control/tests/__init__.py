@@ -4,3 +4,8 @@ from . import test_credit_release
 from . import test_credit_security
 from . import test_credit_concurrency
 from . import test_credit_payment
+from . import test_dunning_config
+from . import test_dunning_run
+from . import test_dunning_outcomes
+from . import test_aged_balance
+from . import test_dunning_security

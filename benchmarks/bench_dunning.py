@@ -1,0 +1,103 @@
+# pylint: disable=print-used
+"""Dunning run over 100,000 open invoices of 10,000 customers.
+
+Run by click-odoo (``env`` is its global): ``./dev bench benchmarks/bench_dunning.py``.
+The invoices are inserted by set-based SQL (headers only: the run reads the invoice
+headers, never their lines); their due dates spread from 10 days ahead to 60 days ago, so
+that every stage of the default policy is reached. Times the planning run (stages decided,
+actions created, invoices linked), then a second, idempotent run, then the dispatch of a
+sample of actions (emails queued, letters rendered, call to-dos)."""
+
+import time
+
+from odoo import fields
+from odoo.tools import SQL
+
+CUSTOMERS = 10_000
+INVOICES = 100_000
+DISPATCH_SAMPLE = 200
+
+env = env  # noqa: F821, PLW0127  (the global of click-odoo)
+company = env.company
+Action = env["credit.dunning.action"]
+today = fields.Date.context_today(Action)
+policy = env.ref("credit_control.credit_dunning_policy_default")
+policy.company_id = company
+journal = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+if not journal:
+    raise SystemExit("No sales journal: install a chart of accounts first.")
+
+cr = env.cr
+start = time.perf_counter()
+cr.execute(
+    SQL(
+        """
+    INSERT INTO res_partner (name, complete_name, is_company, active, type, company_id, autopost_bills,
+                             create_date, write_date)
+    SELECT 'Bench customer ' || g, 'Bench customer ' || g, TRUE, TRUE, 'contact', NULL, 'ask',
+           NOW(), NOW()
+      FROM generate_series(1, %(customers)s) g
+    RETURNING id
+    """,
+        customers=CUSTOMERS,
+    )
+)
+partner_ids = [row[0] for row in cr.fetchall()]
+cr.execute(SQL("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", partner_ids))
+cr.execute(
+    SQL(
+        """
+    INSERT INTO account_move (name, move_type, state, journal_id, company_id, currency_id, date, invoice_date,
+                              invoice_date_due, partner_id, commercial_partner_id, payment_state,
+                              amount_total, amount_residual, amount_total_signed, amount_residual_signed,
+                              auto_post, create_date, write_date)
+    SELECT 'BENCH/' || g, 'out_invoice', 'posted', %(journal)s, %(company)s, %(currency)s,
+           due - 30, due - 30, due, p.id, p.id,
+           CASE WHEN mod(g, 10) = 0 THEN 'partial' ELSE 'not_paid' END,
+           100 + mod(g, 900), 100 + mod(g, 900) - CASE WHEN mod(g, 10) = 0 THEN 50 ELSE 0 END,
+           100 + mod(g, 900), 100 + mod(g, 900) - CASE WHEN mod(g, 10) = 0 THEN 50 ELSE 0 END,
+           'no', NOW(), NOW()
+      FROM generate_series(1, %(invoices)s) g
+      JOIN LATERAL (SELECT %(today)s::date + 10 - mod(g * 7919, 71) AS due) d ON TRUE
+      JOIN res_partner p ON p.id = (%(partners)s::int[])[1 + mod(g, %(customers)s)]
+    """,
+        journal=journal.id,
+        company=company.id,
+        currency=company.currency_id.id,
+        invoices=INVOICES,
+        today=today,
+        partners=partner_ids,
+        customers=CUSTOMERS,
+    )
+)
+cr.execute(SQL("ANALYZE account_move"))
+cr.execute(SQL("ANALYZE res_partner"))
+print(f"data: {CUSTOMERS} customers, {INVOICES} open invoices in {time.perf_counter() - start:.1f} s")
+
+
+def timed_run():
+    queries_before = cr.sql_log_count
+    begin = time.perf_counter()
+    Action._run_dunning(company, today=today)
+    return time.perf_counter() - begin, cr.sql_log_count - queries_before
+
+
+elapsed, queries = timed_run()
+cr.execute(SQL("SELECT COUNT(*), COUNT(DISTINCT partner_id) FROM credit_dunning_action"))
+actions, customers = cr.fetchone()
+cr.execute(SQL("SELECT COUNT(*) FROM credit_dunning_action_move_rel"))
+linked = cr.fetchone()[0]
+verdict = "OK" if elapsed < 60 else "TOO SLOW"
+print(
+    f"dunning run: {INVOICES} invoices, {CUSTOMERS} customers -> {actions} actions for {customers} customers, "
+    f"{linked} invoices linked, in {elapsed:.2f} s and {queries} queries ({verdict}, goal < 60 s)"
+)
+elapsed, queries = timed_run()
+cr.execute(SQL("SELECT COUNT(*) FROM credit_dunning_action"))
+print(f"second run (idempotent): {elapsed:.2f} s, {queries} queries, {cr.fetchone()[0] - actions} new actions")
+
+begin = time.perf_counter()
+Action._dispatch_actions(companies=company, limit=DISPATCH_SAMPLE)
+elapsed = time.perf_counter() - begin
+print(f"dispatch: {DISPATCH_SAMPLE} actions (emails queued, letters, call to-dos) in {elapsed:.2f} s")
+cr.rollback()

@@ -1,0 +1,542 @@
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount
+
+from .credit_dunning_stage import CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+OUTCOMES = [
+    ("sent", "Sent"),
+    ("no_issue", "No Issue"),
+    ("promise", "Promise to Pay"),
+    ("dispute", "Dispute"),
+    ("duplicate", "Duplicate Invoice Sent"),
+    ("no_answer", "No Answer"),
+]
+# Days before a call without answer is tried again.
+RETRY_DAYS = 2
+# Customers handled per transaction by the dunning run.
+RUN_BATCH_SIZE = 5000
+
+
+class CreditDunningAction(models.Model):
+    """One contact with a customer at one stage, covering all its invoices at that stage."""
+
+    _name = "credit.dunning.action"
+    _description = "Dunning Action"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _rec_names_search = ["partner_id", "stage_id"]
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    policy_id = fields.Many2one("credit.dunning.policy", required=True, readonly=True, ondelete="restrict")
+    stage_id = fields.Many2one("credit.dunning.stage", required=True, index=True, readonly=True, ondelete="restrict")
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    is_preventive = fields.Boolean(related="stage_id.is_preventive")
+    call_script = fields.Html(related="stage_id.call_script")
+    date = fields.Date(required=True, index=True, tracking=True)
+    user_id = fields.Many2one("res.users", string="Collector", index=True, tracking=True)
+    salesperson_id = fields.Many2one("res.users", index=True, readonly=True)
+    state = fields.Selection(
+        [("planned", "To Do"), ("done", "Done"), ("cancelled", "Cancelled")],
+        required=True,
+        default="planned",
+        index=True,
+        readonly=True,
+        tracking=True,
+    )
+    dispatched = fields.Boolean(readonly=True, help="The email, letter or call to-do of this action is done.")
+    move_ids = fields.Many2many(
+        "account.move",
+        "credit_dunning_action_move_rel",
+        "action_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    amount_due = fields.Monetary(
+        readonly=True,
+        help="Residual of the invoices of this action, as of the last dunning run or of the contact.",
+    )
+    outcome = fields.Selection(OUTCOMES, tracking=True)
+    promise_date = fields.Date(tracking=True)
+    promise_amount = fields.Monetary(tracking=True)
+    note = fields.Text(string="Notes")
+    done_date = fields.Datetime(readonly=True)
+    done_user_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+
+    _sql_constraints = [
+        (
+            "promise_amount_positive",
+            "CHECK (promise_amount IS NULL OR promise_amount >= 0)",
+            "A promised amount cannot be negative.",
+        ),
+    ]
+
+    def init(self):
+        # One open action per customer and stage: the run merges new invoices into it, and a
+        # run that is repeated or resumed cannot create a second one.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS credit_dunning_action_planned_uniq "
+                "ON credit_dunning_action (partner_id, stage_id) WHERE state = 'planned'"
+            )
+        )
+
+    @api.depends("move_ids")
+    def _compute_invoice_count(self):
+        for action in self:
+            action.invoice_count = len(action.move_ids)
+
+    @api.depends("partner_id", "stage_id")
+    def _compute_display_name(self):
+        for action in self:
+            action.display_name = f"{action.stage_id.name} - {action.partner_id.name}"
+
+    # ------------------------------------------------------------------
+    # Dunning run
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_run_dunning(self):
+        # Every company, not only those of the cron's user.
+        companies = self.env["res.company"].sudo().search([])
+        self._run_dunning(companies, commit=True)
+        self._dispatch_actions(commit=True)
+
+    @api.model
+    def action_run_dunning(self):
+        """'Run dunning' menu: the same as the daily job, for the current companies."""
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(_("Only accountants run the dunning."))
+        # Gated above; the run then writes what the accountant may not write by hand
+        # (invoices' stage, finance's to-dos), still in the accountant's name.
+        self.sudo()._run_dunning(self.env.companies)
+        self.sudo()._dispatch_actions(companies=self.env.companies)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Dunning Agenda"),
+            "res_model": self._name,
+            "view_mode": "list,kanban,calendar,form",
+            "domain": [("state", "=", "planned")],
+        }
+
+    @api.model
+    def _run_dunning(self, companies, today=None, commit=False):
+        """Decide which invoice reaches which stage today and plan the actions.
+
+        Set-based: a constant number of queries per batch of customers. Each batch is one
+        transaction, and what it does depends only on the invoices' state, so a run
+        stopped halfway completes on the next run without duplicates."""
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        self._release_settled_invoices(companies)
+        for company in companies:
+            collector = company._get_credit_controller()
+            partner_ids = self._dunning_candidate_partners(company, today)
+            for start in range(0, len(partner_ids), RUN_BATCH_SIZE):
+                self._plan_batch(company, partner_ids[start : start + RUN_BATCH_SIZE], today, collector)
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.invalidate_all()
+
+    def _release_settled_invoices(self, companies):
+        """Paid, cancelled and disputed invoices leave the open actions; emptied actions are
+        cancelled and the others get their residual amount."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+            DELETE FROM credit_dunning_action_move_rel r
+             USING credit_dunning_action a, account_move m
+             WHERE r.action_id = a.id AND r.move_id = m.id
+               AND a.state = 'planned' AND a.company_id IN %(companies)s
+               AND (m.state != 'posted' OR m.payment_state NOT IN ('not_paid', 'partial')
+                    OR COALESCE(m.in_dispute, FALSE))
+            """,
+                companies=tuple(companies.ids),
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+            UPDATE credit_dunning_action a
+               SET state = 'cancelled', amount_due = 0, write_date = NOW() AT TIME ZONE 'UTC'
+             WHERE a.state = 'planned' AND a.company_id IN %(companies)s
+               AND NOT EXISTS (SELECT 1 FROM credit_dunning_action_move_rel r WHERE r.action_id = a.id)
+            """,
+                companies=tuple(companies.ids),
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+            UPDATE credit_dunning_action a
+               SET amount_due = s.residual
+              FROM (SELECT r.action_id, SUM(m.amount_residual_signed) AS residual
+                      FROM credit_dunning_action_move_rel r
+                      JOIN credit_dunning_action a2 ON a2.id = r.action_id
+                      JOIN account_move m ON m.id = r.move_id
+                     WHERE a2.state = 'planned' AND a2.company_id IN %(companies)s
+                     GROUP BY r.action_id) s
+             WHERE a.id = s.action_id AND a.amount_due IS DISTINCT FROM s.residual
+            """,
+                companies=tuple(companies.ids),
+            )
+        )
+
+    def _dunning_open_invoices_sql(self, company, today):
+        """Open customer invoices of ``company`` that dunning may handle today, with their
+        customer's policy (its own, else the company default)."""
+        return SQL(
+            """
+            SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.invoice_date_due,
+                   COALESCE(pol.id, dp.id) AS policy_id, cur.offset_days AS current_offset,
+                   p.user_id AS salesperson_id
+              FROM account_move m
+              JOIN res_partner p ON p.id = m.commercial_partner_id
+              LEFT JOIN credit_dunning_policy pol
+                     ON pol.id = (p.credit_dunning_policy_id ->> %(company)s::text)::int AND pol.active
+              LEFT JOIN credit_dunning_policy dp
+                     ON dp.company_id = %(company)s AND dp.is_default AND dp.active
+              LEFT JOIN credit_dunning_stage cur ON cur.id = m.dunning_stage_id
+             WHERE m.company_id = %(company)s
+               AND m.move_type = 'out_invoice' AND m.state = 'posted'
+               AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual > 0
+               AND NOT COALESCE(m.in_dispute, FALSE)
+               AND (m.dunning_hold_until IS NULL OR m.dunning_hold_until < %(today)s)
+               AND m.invoice_date_due IS NOT NULL
+            """,
+            company=company.id,
+            today=today,
+        )
+
+    def _dunning_targets_sql(self, company, today, partner_ids=None):
+        """For each invoice that reached a new stage: the furthest stage reached today."""
+        partner_filter = SQL("AND inv.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        return SQL(
+            """
+            SELECT DISTINCT ON (inv.move_id) inv.move_id, inv.partner_id, inv.salesperson_id,
+                   s.id AS stage_id, s.policy_id, s.channel
+              FROM (%(invoices)s) inv
+              JOIN credit_dunning_stage s ON s.policy_id = inv.policy_id
+             WHERE inv.invoice_date_due + s.offset_days <= %(today)s
+               AND (inv.current_offset IS NULL OR s.offset_days > inv.current_offset)
+               %(partner_filter)s
+             ORDER BY inv.move_id, s.offset_days DESC
+            """,
+            invoices=self._dunning_open_invoices_sql(company, today),
+            today=today,
+            partner_filter=partner_filter,
+        )
+
+    def _dunning_candidate_partners(self, company, today):
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT t.partner_id FROM (%s) t ORDER BY t.partner_id",
+                self._dunning_targets_sql(company, today),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _plan_batch(self, company, partner_ids, today, collector):
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS credit_dunning_target"))
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE credit_dunning_target ON COMMIT DROP AS %s",
+                self._dunning_targets_sql(company, today, partner_ids),
+            )
+        )
+        uid = self.env.uid
+        # One open action per customer and stage; an existing one receives the new invoices.
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO credit_dunning_action
+                   (partner_id, company_id, policy_id, stage_id, channel, date, user_id, salesperson_id,
+                    state, dispatched, amount_due, create_uid, create_date, write_uid, write_date)
+            SELECT t.partner_id, %(company)s, t.policy_id, t.stage_id, t.channel, %(today)s,
+                   COALESCE(pol.collector_id, %(collector)s), MAX(t.salesperson_id), 'planned', FALSE, 0,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM credit_dunning_target t
+              JOIN credit_dunning_policy pol ON pol.id = t.policy_id
+             GROUP BY t.partner_id, t.policy_id, t.stage_id, t.channel, pol.collector_id
+            ON CONFLICT (partner_id, stage_id) WHERE state = 'planned' DO NOTHING
+            """,
+                company=company.id,
+                today=today,
+                collector=collector.id or None,
+                uid=uid,
+            )
+        )
+        # An invoice moving to a further stage leaves the open action of its former stage.
+        cr.execute(
+            SQL(
+                """
+            DELETE FROM credit_dunning_action_move_rel r
+             USING credit_dunning_target t, credit_dunning_action a
+             WHERE r.move_id = t.move_id AND a.id = r.action_id
+               AND a.state = 'planned' AND a.stage_id != t.stage_id
+            """
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO credit_dunning_action_move_rel (action_id, move_id)
+            SELECT a.id, t.move_id
+              FROM credit_dunning_target t
+              JOIN credit_dunning_action a
+                ON a.partner_id = t.partner_id AND a.stage_id = t.stage_id AND a.state = 'planned'
+            ON CONFLICT DO NOTHING
+            """
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+            UPDATE account_move m SET dunning_stage_id = t.stage_id
+              FROM credit_dunning_target t WHERE m.id = t.move_id
+            """
+            )
+        )
+        # Residuals of the touched actions; actions emptied by the move above are cancelled.
+        cr.execute(
+            SQL(
+                """
+            UPDATE credit_dunning_action a
+               SET amount_due = COALESCE(s.residual, 0),
+                   state = CASE WHEN s.residual IS NULL THEN 'cancelled' ELSE a.state END,
+                   write_date = NOW() AT TIME ZONE 'UTC'
+              FROM (SELECT a2.id, (SELECT SUM(m.amount_residual_signed)
+                                     FROM credit_dunning_action_move_rel r
+                                     JOIN account_move m ON m.id = r.move_id
+                                    WHERE r.action_id = a2.id) AS residual
+                      FROM credit_dunning_action a2
+                     WHERE a2.state = 'planned' AND a2.company_id = %(company)s
+                       AND a2.partner_id IN (SELECT DISTINCT partner_id FROM credit_dunning_target)) s
+             WHERE a.id = s.id
+            """,
+                company=company.id,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Dispatch: emails, letters, call to-dos and the stages' effects
+    # ------------------------------------------------------------------
+    @api.model
+    def _dispatch_actions(self, companies=None, limit=None, commit=False):
+        domain = [("state", "=", "planned"), ("dispatched", "=", False)]
+        if companies:
+            domain.append(("company_id", "in", companies.ids))
+        for action in self.search(domain, order="id", limit=limit):
+            action._dispatch()
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _dispatch(self):
+        """Send the email or the letter, or give the collector the call to do. The state
+        change and the queued email are in the same transaction: never sent twice."""
+        self.ensure_one()
+        if not self._lock_for_dispatch():
+            return
+        getattr(self, f"_dispatch_{self.channel}")()
+        self._apply_stage_effects()
+        self.dispatched = True
+
+    def _lock_for_dispatch(self):
+        """Two runs at the same time (the daily job and the menu) never send twice: the
+        second skips an action the first is sending, and finds it dispatched afterwards."""
+        self.flush_recordset(["state", "dispatched"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM credit_dunning_action WHERE id = %s AND state = 'planned' AND NOT dispatched "
+                "FOR UPDATE SKIP LOCKED",
+                self.id,
+            )
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _dispatch_email(self):
+        self.stage_id.mail_template_id.send_mail(self.id, force_send=False)
+        self._mark_done("sent")
+
+    def _dispatch_letter(self):
+        content, _type = self._render_letter()
+        extension = "pdf" if _type == "pdf" else "html"
+        self.letter_attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.stage_id.name} - {self.partner_id.name}.{extension}",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.message_post(
+            body=_("Letter to print and send: %(stage)s.", stage=self.stage_id.name),
+            attachment_ids=self.letter_attachment_id.ids,
+        )
+        self._mark_done("sent")
+
+    def _render_letter(self):
+        return self._render_document("credit_control.action_report_credit_dunning_letter", self.ids)
+
+    @api.model
+    def _render_document(self, report_xmlid, res_ids):
+        """A PDF; HTML to print when the server cannot make PDFs (wkhtmltopdf missing), so
+        that the run never stops on it."""
+        report = self.env.ref(report_xmlid)
+        if report.get_wkhtmltopdf_state() in ("install", "broken"):
+            _logger.info("wkhtmltopdf is missing: dunning documents are kept as HTML.")
+            return report._render_qweb_html(report.report_name, res_ids)
+        return report._render_qweb_pdf(report.report_name, res_ids)
+
+    def _dispatch_phone(self):
+        self.activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=self.date,
+            summary=_("Call %(customer)s: %(stage)s", customer=self.partner_id.name, stage=self.stage_id.name),
+            note=self.stage_id.call_script,
+            user_id=(self.user_id or self.env.user).id,
+        )
+
+    def _apply_stage_effects(self):
+        stage = self.stage_id
+        if stage.notify_salesperson and self.salesperson_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Collection of %(customer)s: %(stage)s", customer=self.partner_id.name, stage=stage.name),
+                user_id=self.salesperson_id.id,
+            )
+        if stage.propose_cash_in_advance:
+            self._propose_cash_in_advance()
+        if stage.is_litigation:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Hand the claim on %(customer)s over to litigation", customer=self.partner_id.name),
+                user_id=self.company_id._get_credit_controller().id or self.env.uid,
+            )
+
+    def _propose_cash_in_advance(self):
+        """Finance decides with the credit decision wizard: a to-do on the customer, never a
+        silent change of its terms."""
+        partner = self.partner_id.with_company(self.company_id)
+        if partner.credit_cash_in_advance:
+            return
+        partner.activity_schedule(
+            "credit_control.mail_activity_dunning_cash_in_advance",
+            summary=_("Put %(customer)s on cash in advance?", customer=partner.name),
+            note=_(
+                "Dunning reached the stage %(stage)s for %(amount)s. Decide with the Credit Decision button.",
+                stage=self.stage_id.name,
+                amount=self._format_amount(self.amount_due),
+            ),
+            user_id=self.company_id._get_credit_controller().id or self.env.uid,
+        )
+
+    def _format_amount(self, amount):
+        return format_amount(self.env, amount, self.currency_id)
+
+    def _mark_done(self, outcome):
+        self.write(
+            {
+                "state": "done",
+                "outcome": outcome,
+                "done_date": fields.Datetime.now(),
+                "done_user_id": self.env.uid,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Outcomes recorded by the collector
+    # ------------------------------------------------------------------
+    def action_record_outcome(self):
+        for action in self:
+            action._check_outcome()
+            getattr(action, f"_outcome_{action.outcome}")()
+            action.activity_ids.action_feedback(
+                feedback=dict(action._fields["outcome"]._description_selection(self.env))[action.outcome]
+            )
+            action._mark_done(action.outcome)
+        return True
+
+    def _check_outcome(self):
+        self.ensure_one()
+        if self.state != "planned":
+            raise UserError(_("This action is already done: record a new contact on the next action."))
+        if not self.outcome or self.outcome == "sent":
+            raise UserError(_("Choose the outcome of the contact before recording it."))
+        if self.outcome == "promise":
+            if not self.promise_date:
+                raise UserError(_("Set the date the customer promised to pay."))
+            if self.promise_date < fields.Date.context_today(self):
+                raise UserError(_("The promised payment date is in the past: set a date from today on."))
+            if self.promise_amount <= 0:
+                raise UserError(_("Set the amount the customer promised to pay."))
+
+    def _outcome_no_issue(self):
+        return True
+
+    def _outcome_promise(self):
+        # The next stage waits for the promised date; unpaid after it, dunning goes on.
+        self.move_ids.sudo().write({"dunning_hold_until": self.promise_date})
+
+    def _outcome_dispute(self):
+        self.move_ids._dunning_open_dispute(self)
+
+    def _outcome_no_answer(self):
+        # Done first, and written, so that the retry may be the open action of its stage.
+        self._mark_done("no_answer")
+        self.flush_recordset()
+        retry = self.copy(
+            {
+                "date": fields.Date.context_today(self) + timedelta(days=RETRY_DAYS),
+                "move_ids": self.move_ids.ids,
+                "state": "planned",
+                "outcome": False,
+                "dispatched": False,
+                "amount_due": self.amount_due,
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "policy_id": self.policy_id.id,
+                "stage_id": self.stage_id.id,
+                "channel": self.channel,
+                "salesperson_id": self.salesperson_id.id,
+            }
+        )
+        retry._dispatch()
+
+    def _outcome_duplicate(self):
+        template = self.env.ref("credit_control.mail_template_dunning_duplicate")
+        attachments = self.env["ir.attachment"]
+        for move in self.move_ids:
+            content, _type = self._render_document("account.account_invoices", move.ids)
+            attachments |= self.env["ir.attachment"].create(
+                {
+                    "name": f"{move.name}.{'pdf' if _type == 'pdf' else 'html'}",
+                    "raw": content,
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                }
+            )
+        template.send_mail(
+            self.id, force_send=False, email_values={"attachment_ids": [(4, a) for a in attachments.ids]}
+        )
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Invoices"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.move_ids.ids)],
+        }
