@@ -69,6 +69,15 @@ class AccountMove(models.Model):
             ]
         )
 
+    def _dunning_open_dispute(self, action):
+        """The dunning contact outcome 'dispute': a routed dispute on each invoice of the
+        contact that has none open yet, with the collector's notes."""
+        result = super()._dunning_open_dispute(action)
+        undisputed = self.filtered(lambda move: not move.dispute_ids.filtered("is_open"))
+        if undisputed:
+            undisputed._open_dispute_from_dunning(description=action.note)
+        return result
+
     def _portal_open_dispute(self, message, partner, reason=None, amount=None):
         """What the customer's portal form does, on an invoice the controller checked access to
         (call it as superuser): the dispute, with the customer's message in its chatter."""

@@ -6,3 +6,4 @@ from . import test_dispute_portal
 from . import test_dispute_security
 from . import test_dispute_errors
 from . import test_dispute_statistics
+from . import test_dispute_from_dunning
