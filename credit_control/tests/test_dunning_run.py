@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .dunning_common import DunningCommon
@@ -235,3 +237,27 @@ class TestDunningRun(DunningCommon):
             [(False, "list"), (False, "kanban"), (False, "calendar"), (False, "form"), (False, "search")]
         )
         self.assertEqual(set(views["views"]), {"list", "kanban", "calendar", "form", "search"})
+
+
+@tagged("post_install", "-at_install")
+class TestDunningNextStep(DunningCommon):
+    """Invoice by invoice, what dunning does next and when."""
+
+    def test_next_stage_follows_the_policy_the_run_and_the_promise(self):
+        invoice = self._create_invoice(500.0, days_overdue=-10)
+        due = invoice.invoice_date_due
+        self.assertEqual(invoice.dunning_next_stage_id, self.stage_call)
+        self.assertEqual(invoice.dunning_next_date, due - timedelta(days=7))
+        self.run_dunning(days_later=4)
+        invoice.invalidate_recordset()
+        self.assertEqual(invoice.dunning_stage_id, self.stage_call)
+        self.assertEqual(invoice.dunning_next_stage_id, self.stage_friendly)
+        self.assertEqual(invoice.dunning_next_date, due + timedelta(days=3))
+        promised = due + timedelta(days=20)
+        invoice.dunning_hold_until = promised
+        self.assertEqual(invoice.dunning_next_date, promised)
+        invoice.in_dispute = True
+        self.assertFalse(invoice.dunning_next_stage_id)
+        invoice.in_dispute = False
+        self.pay(invoice, 500.0)
+        self.assertFalse(invoice.dunning_next_stage_id)
