@@ -426,17 +426,30 @@ class CreditDunningAction(models.Model):
             )
 
     def _propose_cash_in_advance(self):
-        """Finance decides with the credit decision wizard: a to-do on the customer, never a
-        silent change of its terms."""
+        """A repeat late payer: finance decides with the credit decision wizard, from a to-do
+        on the customer, never by a silent change of its terms."""
         partner = self.partner_id.with_company(self.company_id)
         if partner.credit_cash_in_advance:
+            return
+        escalations = self.search_count(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("stage_id.propose_cash_in_advance", "=", True),
+                ("state", "!=", "cancelled"),
+                ("date", ">", fields.Date.context_today(self) - timedelta(days=365)),
+            ]
+        )
+        if escalations < self.company_id.dunning_repeat_late_count:
             return
         partner.activity_schedule(
             "credit_control.mail_activity_dunning_cash_in_advance",
             summary=_("Put %(customer)s on cash in advance?", customer=partner.name),
             note=_(
-                "Dunning reached the stage %(stage)s for %(amount)s. Decide with the Credit Decision button.",
+                "Dunning reached the stage %(stage)s for %(amount)s, its escalation number %(count)s within a "
+                "year. Decide with the Credit Decision button.",
                 stage=self.stage_id.name,
+                count=escalations,
                 amount=self._format_amount(self.amount_due),
             ),
             user_id=self.company_id._get_credit_controller().id or self.env.uid,

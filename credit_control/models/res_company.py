@@ -25,6 +25,12 @@ class ResCompany(models.Model):
         help="Hold the orders of a customer with an invoice overdue by more than this "
         "number of days. 0 disables this hold.",
     )
+    dunning_repeat_late_count = fields.Integer(
+        string="Repeat Late Payer After",
+        default=2,
+        help="Dunning proposes to finance to put a customer on cash in advance once it has "
+        "reached an escalating stage this many times within twelve months.",
+    )
     credit_controller_id = fields.Many2one(
         "res.users",
         help="Finance user who receives release requests and credit alerts. When empty, "

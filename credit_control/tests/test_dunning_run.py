@@ -57,9 +57,15 @@ class TestDunningRun(DunningCommon):
         self.assertIn(self.salesman, action.activity_ids.user_id)
 
     def test_formal_notice_letter_and_cash_in_advance_proposal(self):
+        """A formal notice letter; the second escalation within a year proposes cash in
+        advance to finance."""
+        proposal_type = self.env.ref("credit_control.mail_activity_dunning_cash_in_advance")
+        self._create_invoice(300.0, days_overdue=65)
+        self.run_dunning(days_later=-30)  # a first formal notice, a month ago
+        self.assertFalse(self.customer.activity_ids.filtered(lambda a: a.activity_type_id == proposal_type))
         invoice = self._create_invoice(876.0, days_overdue=31)
         self.run_dunning()
-        action = self.actions()
+        action = self.actions().filtered(lambda a: invoice in a.move_ids)
         self.assertEqual(action.stage_id, self.stage_notice)
         self.assertEqual(action.state, "done")
         letter = action.letter_attachment_id.raw.decode()
@@ -67,9 +73,7 @@ class TestDunningRun(DunningCommon):
         self.assertIn(invoice.name, letter)
         self.assertIn("876.00", letter)
         self.assertFalse(self.dunning_mails(), "a letter stage sends no email")
-        proposal = self.customer.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("credit_control.mail_activity_dunning_cash_in_advance")
-        )
+        proposal = self.customer.activity_ids.filtered(lambda a: a.activity_type_id == proposal_type)
         self.assertEqual(proposal.user_id, self.finance, "finance confirms the proposal")
         self.assertFalse(self.customer.credit_cash_in_advance, "never set silently")
 
