@@ -183,12 +183,15 @@ class DisputeDispute(models.Model):
             currency = dispute.currency_id
             if float_compare(dispute.amount, 0.0, precision_rounding=currency.rounding) <= 0:
                 raise ValidationError(_("The disputed amount must be positive."))
-            if float_compare(dispute.amount, dispute.move_id.amount_residual, precision_rounding=currency.rounding) > 0:
+            # Open disputes on the same invoice add up: together they cannot exceed what is due.
+            disputed = dispute | dispute.move_id.dispute_ids.filtered("is_open")
+            total = sum(disputed.mapped("amount"))
+            if float_compare(total, dispute.move_id.amount_residual, precision_rounding=currency.rounding) > 0:
                 raise ValidationError(
                     _(
                         "The disputed amount (%(amount)s) is above what is still due on %(move)s (%(residual)s): "
                         "enter at most the amount due.",
-                        amount=currency.format(dispute.amount),
+                        amount=currency.format(total),
                         move=dispute.move_id.display_name,
                         residual=currency.format(dispute.move_id.amount_residual),
                     )

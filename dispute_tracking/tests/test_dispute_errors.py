@@ -12,6 +12,15 @@ class TestDisputeErrors(DisputeCommon):
             self._create_dispute(invoice, amount=1000.01)
         self.assertFalse(invoice.dispute_ids)
 
+    def test_open_disputes_of_an_invoice_add_up(self):
+        invoice = self._create_invoice(1000.0)
+        self._create_dispute(invoice, amount=600.0)
+        with self.assertRaisesRegex(ValidationError, "above what is still due"), self.env.cr.savepoint():
+            self._create_dispute(invoice, amount=500.0)
+        self.assertEqual(len(invoice.dispute_ids), 1)
+        self._create_dispute(invoice, amount=400.0)
+        self.assertEqual(len(invoice.dispute_ids), 2)
+
     def test_amount_must_be_positive(self):
         invoice = self._create_invoice()
         for amount in (0.0, -10.0):
