@@ -52,7 +52,7 @@ class ResPartner(models.Model):
         "orders cannot be confirmed without a customer reference.",
     )
     credit_decision_ids = fields.One2many("credit.decision", "partner_id", string="Credit Decisions")
-    credit_journal_item_ids = fields.One2many("account.move.line", "partner_id", string="Journal Items")
+    credit_journal_item_ids = fields.One2many("account.move.line", "partner_id", string="Credit Journal Items")
     credit_open_balances = fields.Json(
         compute="_compute_credit_open_balances",
         store=True,
