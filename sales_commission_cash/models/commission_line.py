@@ -40,7 +40,7 @@ class CommissionLine(models.Model):
         )
         locked = {}
         for company, user, date_from, date_to in groups:
-            locked.setdefault((company.id, user.id), []).append((date_from.date(), date_to.date()))
+            locked.setdefault((company.id, user.id), []).append((fields.Date.to_date(date_from), fields.Date.to_date(date_to)))
         for periods in locked.values():
             periods.sort()
         return locked
