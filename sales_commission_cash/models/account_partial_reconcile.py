@@ -21,7 +21,10 @@ class AccountPartialReconcile(models.Model):
         """(invoice line, cash line, sign) when a customer document meets cash; credit notes
         matched with invoices, and exchange differences, earn nothing."""
         self.ensure_one()
-        for doc_line, cash_line in ((self.debit_move_id, self.credit_move_id), (self.credit_move_id, self.debit_move_id)):
+        for doc_line, cash_line in (
+            (self.debit_move_id, self.credit_move_id),
+            (self.credit_move_id, self.debit_move_id),
+        ):
             doc, cash = doc_line.move_id, cash_line.move_id
             if doc.move_type not in COMMISSION_TYPES or cash.move_type != "entry":
                 continue
@@ -62,7 +65,9 @@ class AccountPartialReconcile(models.Model):
             if not user or not plan:
                 continue
             date = cash_line.date
-            collected = sign * self._commission_cash_amount(partial, cash_line) * self._commission_untaxed_share(invoice)
+            collected = (
+                sign * self._commission_cash_amount(partial, cash_line) * self._commission_untaxed_share(invoice)
+            )
             collected *= self._commission_writeoff_share(cash_line)
             rate = plan._rate_for(date, invoice.invoice_date_due)
             vals_list.append(
@@ -88,7 +93,9 @@ class AccountPartialReconcile(models.Model):
         off: only the cash (liquidity lines) earns."""
         move = cash_line.move_id
         counterpart = move.line_ids - cash_line
-        liquidity = counterpart.filtered(lambda line: line.account_id.account_type in ("asset_cash", "liability_credit_card"))
+        liquidity = counterpart.filtered(
+            lambda line: line.account_id.account_type in ("asset_cash", "liability_credit_card")
+        )
         payment = move.origin_payment_id
         if payment:
             liquidity = counterpart.filtered(lambda line: line.account_id == payment.outstanding_account_id)

@@ -34,13 +34,19 @@ class CommissionLine(models.Model):
 
     @api.model
     def _locked_periods(self, users):
-        groups = self.env["commission.settlement"].sudo()._read_group(
-            [("user_id", "in", users.ids), ("state", "!=", "draft")],
-            ["company_id", "user_id", "date_from:day", "date_to:day"],
+        groups = (
+            self.env["commission.settlement"]
+            .sudo()
+            ._read_group(
+                [("user_id", "in", users.ids), ("state", "!=", "draft")],
+                ["company_id", "user_id", "date_from:day", "date_to:day"],
+            )
         )
         locked = {}
         for company, user, date_from, date_to in groups:
-            locked.setdefault((company.id, user.id), []).append((fields.Date.to_date(date_from), fields.Date.to_date(date_to)))
+            locked.setdefault((company.id, user.id), []).append(
+                (fields.Date.to_date(date_from), fields.Date.to_date(date_to))
+            )
         for periods in locked.values():
             periods.sort()
         return locked
@@ -56,7 +62,9 @@ class CommissionLine(models.Model):
 
     def write(self, vals):
         if self.settlement_id.filtered(lambda s: s.state != "draft") and set(vals) - {"settlement_id"}:
-            raise UserError(self.env._("These commission lines belong to a validated settlement: correct the next period."))
+            raise UserError(
+                self.env._("These commission lines belong to a validated settlement: correct the next period.")
+            )
         return super().write(vals)
 
     def _clawback(self):

@@ -18,7 +18,9 @@ class CommissionPlan(models.Model):
     )
     rate = fields.Float(string="Rate (%)", required=True, digits=(16, 2), help="Share of the untaxed amount collected.")
     early_bonus = fields.Float(
-        string="Bonus when paid on time (points)", digits=(16, 2), help="Added to the rate when the customer pays by the due date."
+        string="Bonus when paid on time (points)",
+        digits=(16, 2),
+        help="Added to the rate when the customer pays by the due date.",
     )
     late_days = fields.Integer(string="Late after (days)", default=30)
     late_reduction = fields.Float(

@@ -27,7 +27,9 @@ class CommissionSettlement(models.Model):
     @api.depends("user_id", "date_from", "date_to")
     def _compute_name(self):
         for settlement in self:
-            settlement.name = f"{settlement.user_id.name or ''} {settlement.date_from or ''} - {settlement.date_to or ''}"
+            settlement.name = (
+                f"{settlement.user_id.name or ''} {settlement.date_from or ''} - {settlement.date_to or ''}"
+            )
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
@@ -55,7 +57,9 @@ class CommissionSettlement(models.Model):
 
     def write(self, vals):
         if set(vals) - {"state", "amount_total"} and self.filtered(lambda s: s.state != "draft"):
-            raise UserError(self.env._("A validated settlement cannot be edited: set it back to draft first, if still unpaid."))
+            raise UserError(
+                self.env._("A validated settlement cannot be edited: set it back to draft first, if still unpaid.")
+            )
         return super().write(vals)
 
     def unlink(self):

@@ -122,7 +122,9 @@ class TestCommissionEarning(CommissionCommon):
             {
                 "partner_id": self.customer.id,
                 "user_id": self.seller_2.id,
-                "order_line": [Command.create({"product_id": self.product_a.id, "product_uom_qty": 1, "price_unit": 100.0})],
+                "order_line": [
+                    Command.create({"product_id": self.product_a.id, "product_uom_qty": 1, "price_unit": 100.0})
+                ],
             }
         )
         order.action_confirm()

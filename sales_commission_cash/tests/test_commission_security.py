@@ -40,5 +40,7 @@ class TestCommissionSecurity(CommissionCommon):
     def test_other_company_lines_are_hidden(self):
         other = self.setup_other_company()["company"]
         self.manager.company_ids = [Command.link(other.id)]
-        lines = self.env["commission.line"].with_user(self.manager).with_context(allowed_company_ids=other.ids).search([])
+        lines = (
+            self.env["commission.line"].with_user(self.manager).with_context(allowed_company_ids=other.ids).search([])
+        )
         self.assertFalse(lines)

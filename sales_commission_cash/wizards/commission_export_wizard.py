@@ -33,7 +33,9 @@ class CommissionExportWizard(models.TransientModel):
         money_bold = book.add_format({"num_format": "#,##0.00", "bold": True})
         by_user = {}
         for user, partner, month, collected, amount in rows:
-            by_user.setdefault(user, []).append((partner.display_name or "", month.strftime("%Y-%m"), collected, amount))
+            by_user.setdefault(user, []).append(
+                (partner.display_name or "", month.strftime("%Y-%m"), collected, amount)
+            )
         summary = book.add_worksheet(self.env._("Summary"))
         headers = [self.env._("Salesperson"), self.env._("Collected"), self.env._("Commission")]
         summary.write_row(0, 0, headers, bold)
@@ -55,7 +57,9 @@ class CommissionExportWizard(models.TransientModel):
         bold, money, money_bold = formats
         # Sheet names are limited to 31 characters and must be unique.
         sheet = book.add_worksheet(f"{user.name[:24]} ({user.id})")
-        sheet.write_row(0, 0, [self.env._("Customer"), self.env._("Month"), self.env._("Collected"), self.env._("Commission")], bold)
+        sheet.write_row(
+            0, 0, [self.env._("Customer"), self.env._("Month"), self.env._("Collected"), self.env._("Commission")], bold
+        )
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 3, 16)
         for index, (partner, month, collected, amount) in enumerate(user_rows, start=1):
