@@ -18,6 +18,8 @@ from odoo.tools import SQL
 N_DOCS = 40
 N_PARTIALS = 100_000
 
+env = env  # noqa: F821, PLW0127  (the global of click-odoo)
+
 company = env.company
 today = fields.Date.context_today(env.user)
 env["commission.plan"].create({"name": "Bench", "rate": 5.0, "early_bonus": 1.0})
