@@ -1,0 +1,92 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CommissionLine(models.Model):
+    _name = "commission.line"
+    _description = "Commission Line"
+    _order = "date desc, id desc"
+
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    plan_id = fields.Many2one("commission.plan", ondelete="restrict")
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    partial_id = fields.Many2one("account.partial.reconcile", index="btree_not_null", ondelete="set null")
+    origin_line_id = fields.Many2one("commission.line", string="Clawback of", index="btree_not_null")
+    date = fields.Date(required=True, index=True, help="Payment date, or the correction date for a clawback.")
+    kind = fields.Selection([("earned", "Earned"), ("clawback", "Clawback")], required=True, default="earned")
+    collected = fields.Monetary(string="Collected (untaxed)", currency_field="currency_id")
+    rate = fields.Float(string="Rate (%)", digits=(16, 2))
+    amount = fields.Monetary(string="Commission", currency_field="currency_id")
+    settlement_id = fields.Many2one("commission.settlement", index="btree_not_null", ondelete="set null")
+
+    @api.model
+    def _first_open_date(self, user_id, company_id, date, locked):
+        """Corrections that fall in a validated period go to the day after it."""
+        for date_from, date_to in locked.get((company_id, user_id), []):
+            if date_from <= date <= date_to:
+                date = date_to + relativedelta(days=1)
+        return date
+
+    @api.model
+    def _locked_periods(self, users):
+        groups = (
+            self.env["commission.settlement"]
+            .sudo()
+            ._read_group(
+                [("user_id", "in", users.ids), ("state", "!=", "draft")],
+                ["company_id", "user_id", "date_from:day", "date_to:day"],
+            )
+        )
+        locked = {}
+        for company, user, date_from, date_to in groups:
+            locked.setdefault((company.id, user.id), []).append(
+                (fields.Date.to_date(date_from), fields.Date.to_date(date_to))
+            )
+        for periods in locked.values():
+            periods.sort()
+        return locked
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = self.env["res.users"].browse({vals["user_id"] for vals in vals_list})
+        locked = self._locked_periods(users)
+        for vals in vals_list:
+            date = fields.Date.to_date(vals["date"])
+            vals["date"] = self._first_open_date(vals["user_id"], vals["company_id"], date, locked)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.settlement_id.filtered(lambda s: s.state != "draft") and set(vals) - {"settlement_id"}:
+            raise UserError(
+                self.env._("These commission lines belong to a validated settlement: correct the next period.")
+            )
+        return super().write(vals)
+
+    def _clawback(self):
+        """Negative lines cancelling the earned lines (payment unreconciled or reversed)."""
+        earned = self.filtered(lambda line: line.kind == "earned")
+        already = self.search([("origin_line_id", "in", earned.ids)]).origin_line_id
+        today = fields.Date.context_today(self)
+        return self.create(
+            [
+                {
+                    "company_id": line.company_id.id,
+                    "user_id": line.user_id.id,
+                    "plan_id": line.plan_id.id,
+                    "move_id": line.move_id.id,
+                    "partner_id": line.partner_id.id,
+                    "origin_line_id": line.id,
+                    "date": max(today, line.date),
+                    "kind": "clawback",
+                    "collected": -line.collected,
+                    "rate": line.rate,
+                    "amount": -line.amount,
+                }
+                for line in earned - already
+            ]
+        )

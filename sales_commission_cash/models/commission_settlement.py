@@ -1,0 +1,122 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class CommissionSettlement(models.Model):
+    _name = "commission.settlement"
+    _description = "Commission Settlement"
+    _order = "date_from desc, user_id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    date_from = fields.Date(required=True, default=lambda self: fields.Date.context_today(self).replace(day=1))
+    date_to = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1) + relativedelta(months=1, days=-1),
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("validated", "Validated"), ("paid", "Paid")], default="draft", required=True
+    )
+    line_ids = fields.One2many("commission.line", "settlement_id", string="Commission Lines")
+    amount_total = fields.Monetary(compute="_compute_amount_total", store=True, currency_field="currency_id")
+
+    @api.depends("user_id", "date_from", "date_to")
+    def _compute_name(self):
+        for settlement in self:
+            settlement.name = (
+                f"{settlement.user_id.name or ''} {settlement.date_from or ''} - {settlement.date_to or ''}"
+            )
+
+    @api.depends("line_ids.amount")
+    def _compute_amount_total(self):
+        for settlement in self:
+            settlement.amount_total = sum(settlement.line_ids.mapped("amount"))
+
+    @api.constrains("date_from", "date_to", "user_id", "company_id")
+    def _check_overlap(self):
+        for settlement in self:
+            if settlement.date_from > settlement.date_to:
+                raise ValidationError(self.env._("The settlement period ends before it starts."))
+            overlapping = self.search_count(
+                [
+                    ("id", "!=", settlement.id),
+                    ("user_id", "=", settlement.user_id.id),
+                    ("company_id", "=", settlement.company_id.id),
+                    ("date_from", "<=", settlement.date_to),
+                    ("date_to", ">=", settlement.date_from),
+                ]
+            )
+            if overlapping:
+                raise ValidationError(
+                    self.env._("%(user)s already has a settlement for this period.", user=settlement.user_id.name)
+                )
+
+    def write(self, vals):
+        if set(vals) - {"state", "amount_total"} and self.filtered(lambda s: s.state != "draft"):
+            raise UserError(
+                self.env._("A validated settlement cannot be edited: set it back to draft first, if still unpaid.")
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        if self.filtered(lambda s: s.state != "draft"):
+            raise UserError(self.env._("Only draft settlements can be deleted."))
+        return super().unlink()
+
+    def action_compute(self):
+        """Attach the unsettled lines of the salesperson's period; re-running adds only new ones."""
+        for settlement in self:
+            if settlement.state != "draft":
+                raise UserError(self.env._("Only draft settlements can be recomputed."))
+            lines = self.env["commission.line"].search(
+                [
+                    ("user_id", "=", settlement.user_id.id),
+                    ("company_id", "=", settlement.company_id.id),
+                    ("date", ">=", settlement.date_from),
+                    ("date", "<=", settlement.date_to),
+                    ("settlement_id", "=", False),
+                ]
+            )
+            lines.settlement_id = settlement
+        return True
+
+    def action_validate(self):
+        if self.filtered(lambda s: s.state != "draft"):
+            raise UserError(self.env._("This settlement is already validated: its period is locked."))
+        self.action_compute()
+        self.state = "validated"
+        return True
+
+    def action_mark_paid(self):
+        if self.filtered(lambda s: s.state != "validated"):
+            raise UserError(self.env._("Only validated settlements can be marked as paid."))
+        self.state = "paid"
+        return True
+
+    def action_reset_draft(self):
+        if self.filtered(lambda s: s.state == "paid"):
+            raise UserError(self.env._("A paid settlement cannot go back to draft."))
+        self.state = "draft"
+        return True
+
+    @api.model
+    def _generate_for_period(self, date_from, date_to):
+        """One settlement per salesperson with lines in the period; safe to re-run."""
+        groups = self.env["commission.line"]._read_group(
+            [("date", ">=", date_from), ("date", "<=", date_to), ("settlement_id", "=", False)],
+            ["company_id", "user_id"],
+        )
+        existing = self.search([("date_from", "=", date_from), ("date_to", "=", date_to)])
+        known = {(s.company_id.id, s.user_id.id): s for s in existing}
+        to_create = [
+            {"company_id": company.id, "user_id": user.id, "date_from": date_from, "date_to": date_to}
+            for company, user in groups
+            if (company.id, user.id) not in known
+        ]
+        settlements = existing.filtered(lambda s: s.state == "draft") | self.create(to_create)
+        settlements.action_compute()
+        return settlements

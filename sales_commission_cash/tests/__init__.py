@@ -1,0 +1,4 @@
+from . import test_commission_earning
+from . import test_commission_settlement
+from . import test_commission_security
+from . import test_commission_export

@@ -1,0 +1,46 @@
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import CommissionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionSecurity(CommissionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._pay(cls._invoice())
+        cls._pay(cls._invoice(user=cls.seller_2))
+
+    def test_salesperson_sees_only_own_lines(self):
+        lines = self.env["commission.line"].with_user(self.seller).search([])
+        self.assertEqual(lines.user_id, self.seller)
+
+    def test_manager_sees_all_lines(self):
+        lines = self.env["commission.line"].with_user(self.manager).search([])
+        self.assertEqual(lines.user_id, self.seller | self.seller_2)
+
+    def test_salesperson_cannot_edit_lines(self):
+        line = self.env["commission.line"].search([("user_id", "=", self.seller.id)])
+        with self.assertRaises(AccessError):
+            line.with_user(self.seller).amount = 1000.0
+
+    def test_salesperson_cannot_change_plans(self):
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.seller).rate = 50.0
+
+    def test_salesperson_cannot_validate_settlement(self):
+        settlement = self.env["commission.settlement"].create(
+            {"user_id": self.seller.id, "date_from": self.today.replace(day=1), "date_to": self.today}
+        )
+        with self.assertRaises(AccessError):
+            settlement.with_user(self.seller).action_validate()
+
+    def test_other_company_lines_are_hidden(self):
+        other = self.setup_other_company()["company"]
+        self.manager.company_ids = [Command.link(other.id)]
+        lines = (
+            self.env["commission.line"].with_user(self.manager).with_context(allowed_company_ids=other.ids).search([])
+        )
+        self.assertFalse(lines)
