@@ -11,6 +11,7 @@ trap 'dropdb --if-exists "$db" 2>/dev/null || true; rm -rf "$LOCAL/data/filestor
 scripts=("$@")
 [ ${#scripts[@]} -gt 0 ] || scripts=("$ROOT"/benchmarks/bench_*.py)
 for script in "${scripts[@]}"; do
+  script="$(realpath "$script")"
   say "$(basename "$script")"
   (cd / && click-odoo -c "$ODOO_CONF" -d "$db" "$script")
 done
