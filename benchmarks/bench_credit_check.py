@@ -143,7 +143,7 @@ def explain_exposure(env, customer):
     finally:
         env.cr.execute = execute
     for query in executed:
-        if "account_move_line line" in str(query) or "sale_order_line line" in str(query):
+        if "account_move_line line" in str(query) or "FROM sale_order sale" in str(query):
             env.cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query))
             print("\n".join(row for (row,) in env.cr.fetchall()))
 
