@@ -33,10 +33,6 @@ class AccountPartialReconcile(models.Model):
             return doc_line, cash_line, 1 if doc.move_type == "out_invoice" else -1
         return None
 
-    @api.model
-    def _commission_salesperson(self, invoice):
-        return invoice.invoice_user_id or invoice.invoice_line_ids.sale_line_ids.order_id.user_id[:1]
-
     @staticmethod
     def _commission_cash_amount(partial, cash_line):
         """Company-currency amount of the partial at the payment's own rate."""
@@ -50,42 +46,6 @@ class AccountPartialReconcile(models.Model):
     @staticmethod
     def _commission_untaxed_share(invoice):
         return invoice.amount_untaxed_signed / invoice.amount_total_signed if invoice.amount_total_signed else 0.0
-
-    def _commission_create_lines(self):
-        plans = self.env["commission.plan"].sudo()._plans_by_user(self.company_id)
-        vals_list = []
-        for partial in self:
-            sides = partial._commission_sides()
-            if not sides:
-                continue
-            doc_line, cash_line, sign = sides
-            invoice = doc_line.move_id
-            user = self._commission_salesperson(invoice)
-            plan = plans.get((invoice.company_id.id, user.id)) or plans.get((invoice.company_id.id, False))
-            if not user or not plan:
-                continue
-            date = cash_line.date
-            collected = (
-                sign * self._commission_cash_amount(partial, cash_line) * self._commission_untaxed_share(invoice)
-            )
-            collected *= self._commission_writeoff_share(cash_line)
-            rate = plan._rate_for(date, invoice.invoice_date_due)
-            vals_list.append(
-                {
-                    "company_id": invoice.company_id.id,
-                    "user_id": user.id,
-                    "plan_id": plan.id,
-                    "move_id": invoice.id,
-                    "partner_id": invoice.commercial_partner_id.id,
-                    "partial_id": partial.id,
-                    "date": date,
-                    "kind": "earned",
-                    "collected": invoice.company_id.currency_id.round(collected),
-                    "rate": rate,
-                    "amount": invoice.company_id.currency_id.round(collected * rate / 100.0),
-                }
-            )
-        return self.env["commission.line"].sudo().create(vals_list)
 
     @staticmethod
     def _commission_writeoff_share(cash_line):
@@ -102,3 +62,73 @@ class AccountPartialReconcile(models.Model):
         if not liquidity or not cash_line.balance:
             return 1.0
         return min(1.0, abs(sum(liquidity.mapped("balance")) / cash_line.balance))
+
+    def _commission_collections(self):
+        """[(partial, invoice, cash date, untaxed amount collected)] in payment order; the
+        shares of invoices and payments are computed once per document."""
+        untaxed_share, writeoff_share, collections = {}, {}, []
+        for partial in self:
+            sides = partial._commission_sides()
+            if not sides:
+                continue
+            doc_line, cash_line, sign = sides
+            invoice = doc_line.move_id
+            if invoice not in untaxed_share:
+                untaxed_share[invoice] = self._commission_untaxed_share(invoice)
+            if cash_line not in writeoff_share:
+                writeoff_share[cash_line] = self._commission_writeoff_share(cash_line)
+            collected = (
+                sign
+                * self._commission_cash_amount(partial, cash_line)
+                * untaxed_share[invoice]
+                * writeoff_share[cash_line]
+            )
+            collections.append((partial, invoice, cash_line.date, collected))
+        collections.sort(key=lambda item: (item[2], item[0].id))
+        return collections
+
+    def _commission_create_lines(self):
+        """Commission lines of these reconciliations, with a constant number of queries
+        whatever their number: salespeople and plans are read for all invoices at once,
+        the lines are inserted together."""
+        collections = self._commission_collections()
+        if not collections:
+            return self.env["commission.line"]
+        invoices = self.env["account.move"].union(*(invoice for _p, invoice, _d, _c in collections))
+        shares = self.env["commission.split"].sudo()._shares_of(invoices)
+        salespeople = {
+            (invoice.company_id.id, user_id) for invoice in invoices for user_id, _share in shares.get(invoice.id, [])
+        }
+        plans = self.env["commission.plan"].sudo()._plans_for(salespeople)
+        commission_line = self.env["commission.line"].sudo()
+        collected_before = commission_line._collected_by_tier_period(plans, [date for _p, _i, date, _c in collections])
+        vals_list = []
+        for partial, invoice, date, collected_total in collections:
+            company = invoice.company_id
+            for user_id, share in shares.get(invoice.id, []):
+                plan = plans.get((company.id, user_id))
+                if not plan:
+                    continue
+                collected = company.currency_id.round(collected_total * share)
+                period_key = (company.id, user_id, plan._period_start(date))
+                before = collected_before[period_key]
+                collected_before[period_key] += collected
+                amount, rate = plan._commission_amount(
+                    collected, before, plan._timing_points(date, invoice.invoice_date_due)
+                )
+                vals_list.append(
+                    {
+                        "company_id": company.id,
+                        "user_id": user_id,
+                        "plan_id": plan.id,
+                        "move_id": invoice.id,
+                        "partner_id": invoice.commercial_partner_id.id,
+                        "partial_id": partial.id,
+                        "date": date,
+                        "kind": "earned",
+                        "collected": collected,
+                        "rate": rate,
+                        "amount": company.currency_id.round(amount),
+                    }
+                )
+        return commission_line._insert_lines(vals_list)

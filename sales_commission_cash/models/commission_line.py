@@ -1,7 +1,26 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# The columns _insert_lines fills, besides the log columns.
+INSERTED_COLUMNS = (
+    "company_id",
+    "user_id",
+    "plan_id",
+    "move_id",
+    "partner_id",
+    "partial_id",
+    "origin_line_id",
+    "date",
+    "kind",
+    "collected",
+    "rate",
+    "amount",
+)
 
 
 class CommissionLine(models.Model):
@@ -51,14 +70,70 @@ class CommissionLine(models.Model):
             periods.sort()
         return locked
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        users = self.env["res.users"].browse({vals["user_id"] for vals in vals_list})
-        locked = self._locked_periods(users)
+    @api.model
+    def _shift_into_open_periods(self, vals_list):
+        locked = self._locked_periods(self.env["res.users"].browse({vals["user_id"] for vals in vals_list}))
         for vals in vals_list:
             date = fields.Date.to_date(vals["date"])
             vals["date"] = self._first_open_date(vals["user_id"], vals["company_id"], date, locked)
-        return super().create(vals_list)
+        return vals_list
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(self._shift_into_open_periods(vals_list))
+
+    @api.model
+    def _insert_lines(self, vals_list):
+        """Create lines with one INSERT: reconciling a bank statement or importing payments
+        can make tens of thousands at once, far too slow for the ORM's create. The lines
+        have no computed stored field nor inverse to maintain."""
+        if not vals_list:
+            return self.browse()
+        self._shift_into_open_periods(vals_list)
+        columns = [(name, self._fields[name].column_type[1]) for name in INSERTED_COLUMNS]
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO commission_line (%(columns)s, create_uid, write_uid, create_date, write_date)
+                SELECT *, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(arrays)s)
+                RETURNING id
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name, _type in columns),
+                uid=self.env.uid,
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", [vals.get(name) for vals in vals_list], SQL(column_type))
+                    for name, column_type in columns
+                ),
+            )
+        )
+        return self.browse([line_id for (line_id,) in rows])
+
+    @api.model
+    def _collected_by_tier_period(self, plans, dates):
+        """{(company_id, user_id, start of the tier period): collected so far} for the
+        salespeople whose plan has tiers, in one query."""
+        collected = defaultdict(float)
+        tiered = {key: plan for key, plan in plans.items() if plan.tier_ids}
+        if not tiered or not dates:
+            return collected
+        starts = [plan._period_start(date) for plan in tiered.values() for date in (min(dates), max(dates))]
+        groups = self._read_group(
+            [
+                ("company_id", "in", list({company_id for company_id, _user in tiered})),
+                ("user_id", "in", list({user_id for _company, user_id in tiered})),
+                ("date", ">=", min(starts)),
+                ("date", "<=", max(dates) + relativedelta(years=1)),
+            ],
+            ["company_id", "user_id", "date:month"],
+            ["collected:sum"],
+        )
+        for company, user, month, amount in groups:
+            plan = tiered.get((company.id, user.id))
+            if plan:
+                collected[(company.id, user.id, plan._period_start(fields.Date.to_date(month)))] += amount
+        return collected
 
     def write(self, vals):
         if self.settlement_id.filtered(lambda s: s.state != "draft") and set(vals) - {"settlement_id"}:
@@ -72,7 +147,7 @@ class CommissionLine(models.Model):
         earned = self.filtered(lambda line: line.kind == "earned")
         already = self.search([("origin_line_id", "in", earned.ids)]).origin_line_id
         today = fields.Date.context_today(self)
-        return self.create(
+        return self._insert_lines(
             [
                 {
                     "company_id": line.company_id.id,

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -63,3 +65,27 @@ class TestCommissionSettlement(CommissionCommon):
         self.env["commission.settlement"].create({"user_id": self.seller.id, "date_from": start, "date_to": end})
         with self.assertRaises(ValidationError):
             self.env["commission.settlement"].create({"user_id": self.seller.id, "date_from": start, "date_to": end})
+
+    def test_generate_wizard_makes_and_validates_the_period(self):
+        self._pay(self._invoice())
+        self._pay(self._invoice(user=self.seller_2))
+        start, end = self._month()
+        wizard = (
+            self.env["commission.settlement.generate"]
+            .with_user(self.manager)
+            .create({"date_from": start, "date_to": end, "validate": True})
+        )
+        action = wizard.action_generate()
+        settlements = self.env["commission.settlement"].search(action["domain"])
+        self.assertEqual(settlements.user_id, self.seller | self.seller_2)
+        self.assertEqual(set(settlements.mapped("state")), {"validated"})
+        # Running it again on a locked period changes nothing.
+        again = self.env["commission.settlement"].search(wizard.action_generate()["domain"])
+        self.assertFalse(again)
+        self.assertEqual(len(settlements.line_ids), 2)
+
+    def test_generate_wizard_defaults_to_last_month(self):
+        wizard = self.env["commission.settlement.generate"].create({})
+        first_of_month = self.today.replace(day=1)
+        self.assertEqual(wizard.date_to, first_of_month - timedelta(days=1))
+        self.assertEqual(wizard.date_from, wizard.date_to.replace(day=1))

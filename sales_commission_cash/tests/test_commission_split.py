@@ -1,0 +1,70 @@
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import CommissionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionSplit(CommissionCommon):
+    def _split(self, invoice, shares, user=None):
+        wizard = Form(
+            self.env["commission.split.wizard"]
+            .with_user(user or self.manager)
+            .with_context(active_model="account.move", active_id=invoice.id)
+        )
+        while len(wizard.line_ids):
+            wizard.line_ids.remove(0)
+        for salesperson, share in shares:
+            with wizard.line_ids.new() as line:
+                line.user_id = salesperson
+                line.share = share
+        return wizard.save().action_apply()
+
+    def test_wizard_starts_with_the_invoice_salesperson(self):
+        invoice = self._invoice()
+        wizard = self.env["commission.split.wizard"].with_context(active_id=invoice.id).create({})
+        self.assertEqual(wizard.line_ids.user_id, self.seller)
+        self.assertEqual(wizard.line_ids.share, 100.0)
+
+    def test_split_shares_the_commission(self):
+        invoice = self._invoice()
+        self._split(invoice, [(self.seller, 60.0), (self.seller_2, 40.0)])
+        self._pay(invoice, amount=600.0)
+        lines = self._lines(invoice)
+        self.assertEqual(lines.user_id, self.seller | self.seller_2)
+        by_user = {line.user_id: line for line in lines}
+        self.assertAlmostEqual(by_user[self.seller].collected, 300.0)
+        self.assertAlmostEqual(by_user[self.seller].amount, 36.0)
+        self.assertAlmostEqual(by_user[self.seller_2].amount, 24.0)
+
+    def test_split_must_total_100(self):
+        invoice = self._invoice()
+        with self.assertRaises(ValidationError) as error:
+            self._split(invoice, [(self.seller, 60.0), (self.seller_2, 30.0)])
+        self.assertIn("100", str(error.exception))
+        self.assertFalse(invoice.commission_split_ids)
+
+    def test_back_to_the_invoice_salesperson_removes_the_split(self):
+        invoice = self._invoice()
+        self._split(invoice, [(self.seller, 50.0), (self.seller_2, 50.0)])
+        self._split(invoice, [(self.seller, 100.0)])
+        self.assertFalse(invoice.commission_split_ids)
+
+    def test_salesperson_cannot_split(self):
+        invoice = self._invoice()
+        with self.assertRaises(AccessError):
+            self._split(invoice, [(self.seller, 50.0), (self.seller_2, 50.0)], user=self.seller)
+
+    def test_clawback_of_a_split_payment(self):
+        invoice = self._invoice()
+        invoice.commission_split_ids = [
+            Command.create({"user_id": self.seller.id, "share": 70.0}),
+            Command.create({"user_id": self.seller_2.id, "share": 30.0}),
+        ]
+        payment = self._pay(invoice)
+        payment.action_draft()
+        lines = self._lines(invoice)
+        self.assertEqual(len(lines), 4)
+        for user in self.seller | self.seller_2:
+            self.assertAlmostEqual(sum(lines.filtered(lambda line, u=user: line.user_id == u).mapped("amount")), 0.0)
