@@ -2,9 +2,14 @@ import io
 
 import openpyxl
 
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import CommissionCommon
+
+# Columns of the summary sheet: salesperson, booked, invoiced, collected, commission,
+# waiting, commission waiting.
+INVOICED, COLLECTED, EARNED, WAITING_COMMISSION = 2, 3, 4, 6
 
 
 @tagged("post_install", "-at_install")
@@ -15,30 +20,58 @@ class TestCommissionExport(CommissionCommon):
             .with_user(user)
             .create({"date_from": self.today.replace(day=1), "date_to": self.today})
         )
-        return openpyxl.load_workbook(io.BytesIO(wizard._build_xlsx(wizard._export_rows())))
+        # data_only: the totals are formulas, read with the values written beside them.
+        return openpyxl.load_workbook(io.BytesIO(wizard._build_xlsx()), data_only=True)
+
+    @staticmethod
+    def _rows(sheet):
+        """Data rows and total row; blank amounts (zero) read as 0."""
+        rows = [
+            tuple(0.0 if value is None else value for value in row)
+            for row in sheet.iter_rows(min_row=4, values_only=True)
+        ]
+        return rows[:-1], rows[-1]
 
     def test_export_totals(self):
         self._pay(self._invoice())
         self._pay(self._invoice(untaxed=500.0))
-        self._pay(self._invoice(user=self.seller_2))
+        self._pay(self._invoice(user=self.seller_2), amount=600.0)
         book = self._workbook(self.manager)
         self.assertEqual(len(book.sheetnames), 3)
-        summary = book["Summary"]
-        rows = list(summary.iter_rows(values_only=True))
-        self.assertEqual(rows[-1][0], "Total")
-        self.assertAlmostEqual(rows[-1][1], 2500.0)
-        self.assertAlmostEqual(rows[-1][2], 300.0)
-        seller_sheet = book[book.sheetnames[1]]
-        seller_rows = list(seller_sheet.iter_rows(values_only=True))
-        self.assertEqual(seller_rows[-1][0], "Total")
-        self.assertAlmostEqual(sum(r[1] for r in rows[1:-1]), rows[-1][1])
-        self.assertAlmostEqual(
-            seller_rows[-1][3] + list(book[book.sheetnames[2]].iter_rows(values_only=True))[-1][3], 300.0
-        )
+        rows, total = self._rows(book["Summary"])
+        self.assertEqual(total[0], "Total")
+        self.assertEqual([row[0] for row in rows], ["Paul Vente", "Sonia Vente"])
+        self.assertAlmostEqual(total[INVOICED], 2500.0)
+        self.assertAlmostEqual(total[COLLECTED], 2000.0)
+        self.assertAlmostEqual(total[EARNED], 240.0)
+        # Paul's invoice still owes 500 untaxed, at 10 %.
+        self.assertAlmostEqual(total[WAITING_COMMISSION], 50.0)
+        for column in range(1, 7):
+            self.assertAlmostEqual(sum(row[column] for row in rows), total[column])
+        # Each salesperson's sheet totals to their summary line (one more column: month).
+        for summary_row in rows:
+            user_rows, user_total = self._rows(book[summary_row[0]])
+            self.assertTrue(user_rows)
+            self.assertEqual(list(user_total[2:]), list(summary_row[1:]))
+            self.assertAlmostEqual(sum(row[5] for row in user_rows), user_total[5])
 
     def test_salesperson_exports_only_own_lines(self):
         self._pay(self._invoice())
         self._pay(self._invoice(user=self.seller_2))
         book = self._workbook(self.seller)
-        self.assertEqual(len(book.sheetnames), 2)
-        self.assertAlmostEqual(list(book["Summary"].iter_rows(values_only=True))[-1][2], 120.0)
+        self.assertEqual(book.sheetnames, ["Summary", "Sonia Vente"])
+        self.assertAlmostEqual(self._rows(book["Summary"])[1][EARNED], 120.0)
+
+    def test_sheet_names_follow_excel_rules(self):
+        odd = self.env["res.users"].create(
+            {
+                "name": "Jean-Marie [Export]: Nord/Sud et Outre-Mer",
+                "login": "com_odd",
+                "groups_id": [Command.set(self.env.ref("sales_team.group_sale_salesman").ids)],
+            }
+        )
+        self._pay(self._invoice(user=odd))
+        book = self._workbook(self.manager)
+        name = book.sheetnames[1]
+        self.assertLessEqual(len(name), 31)
+        self.assertFalse(set(name) & set("[]:*?/\\"))

@@ -1,9 +1,19 @@
 import base64
 import io
+import re
 
 import xlsxwriter
 
 from odoo import fields, models
+
+MEASURES = (
+    "booked_amount",
+    "invoiced_amount",
+    "collected_amount",
+    "commission_amount",
+    "waiting_amount",
+    "waiting_commission",
+)
 
 
 class CommissionExportWizard(models.TransientModel):
@@ -15,67 +25,97 @@ class CommissionExportWizard(models.TransientModel):
     file_data = fields.Binary(readonly=True, attachment=False)
     file_name = fields.Char(readonly=True)
 
-    def _export_rows(self):
-        """(salesperson, customer, period, collected, commission) aggregated in SQL, read as
-        the current user is allowed to (record rules apply)."""
-        return self.env["commission.line"]._read_group(
-            [("date", ">=", self.date_from), ("date", "<=", self.date_to)],
-            ["user_id", "partner_id", "date:month"],
-            ["collected:sum", "amount:sum"],
-            order="user_id, partner_id, date:month",
+    def _report_groups(self, groupby, extra_domain=()):
+        """Sums of the report's measures, aggregated in SQL, as the current user may read
+        them (record rules apply: a salesperson exports their own figures)."""
+        return self.env["commission.report"]._read_group(
+            [("date", ">=", self.date_from), ("date", "<=", self.date_to), *extra_domain],
+            groupby,
+            [f"{measure}:sum" for measure in MEASURES],
+            order=", ".join(groupby),
         )
 
-    def _build_xlsx(self, rows):
+    def _measure_headers(self):
+        report = self.env["commission.report"]
+        return [report._fields[measure].get_description(self.env)["string"] for measure in MEASURES]
+
+    def _build_xlsx(self):
+        """Summary sheet, then one sheet per salesperson by customer and month. Rows are
+        written as they are read, one salesperson at a time, and xlsxwriter's
+        constant_memory mode flushes each row: memory stays bounded whatever the volume."""
         output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True, "constant_memory": False})
-        bold = book.add_format({"bold": True})
-        money = book.add_format({"num_format": "#,##0.00"})
-        money_bold = book.add_format({"num_format": "#,##0.00", "bold": True})
-        by_user = {}
-        for user, partner, month, collected, amount in rows:
-            by_user.setdefault(user, []).append(
-                (partner.display_name or "", month.strftime("%Y-%m"), collected, amount)
-            )
+        book = xlsxwriter.Workbook(output, {"constant_memory": True})
+        formats = {
+            "title": book.add_format({"bold": True, "font_size": 14}),
+            "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "text_wrap": True}),
+            "money": book.add_format({"num_format": "#,##0.00"}),
+            "total_label": book.add_format({"bold": True, "top": 1}),
+            "total": book.add_format({"bold": True, "top": 1, "num_format": "#,##0.00"}),
+        }
         summary = book.add_worksheet(self.env._("Summary"))
-        headers = [self.env._("Salesperson"), self.env._("Collected"), self.env._("Commission")]
-        summary.write_row(0, 0, headers, bold)
-        summary.set_column(0, 0, 30)
-        summary.set_column(1, 2, 16)
-        for index, (user, user_rows) in enumerate(by_user.items(), start=1):
-            summary.write(index, 0, user.name)
-            summary.write_number(index, 1, sum(r[2] for r in user_rows), money)
-            summary.write_number(index, 2, sum(r[3] for r in user_rows), money)
-            self._write_user_sheet(book, user, user_rows, (bold, money, money_bold))
-        total_row = len(by_user) + 1
-        summary.write(total_row, 0, self.env._("Total"), bold)
-        summary.write_number(total_row, 1, sum(r[3] for r in rows), money_bold)
-        summary.write_number(total_row, 2, sum(r[4] for r in rows), money_bold)
+        self._write_header(summary, [self.env._("Salesperson")], formats, width=30)
+        totals = [0.0] * len(MEASURES)
+        row = 3
+        used_names = set()
+        for user, *sums in self._report_groups(["user_id"]):
+            summary.write(row, 0, user.name or self.env._("No salesperson"))
+            self._write_amounts(summary, row, 1, sums, formats["money"])
+            totals = [total + value for total, value in zip(totals, sums, strict=True)]
+            self._write_user_sheet(book, user, self._sheet_name(user, used_names), formats)
+            row += 1
+        self._write_totals(summary, row, 1, totals, formats)
         book.close()
         return output.getvalue()
 
-    def _write_user_sheet(self, book, user, user_rows, formats):
-        bold, money, money_bold = formats
-        # Sheet names are limited to 31 characters and must be unique.
-        sheet = book.add_worksheet(f"{user.name[:24]} ({user.id})")
-        sheet.write_row(
-            0, 0, [self.env._("Customer"), self.env._("Month"), self.env._("Collected"), self.env._("Commission")], bold
-        )
-        sheet.set_column(0, 0, 30)
-        sheet.set_column(1, 3, 16)
-        for index, (partner, month, collected, amount) in enumerate(user_rows, start=1):
-            sheet.write_row(index, 0, [partner, month])
-            sheet.write_number(index, 2, collected, money)
-            sheet.write_number(index, 3, amount, money)
-        total_row = len(user_rows) + 1
-        sheet.write(total_row, 0, self.env._("Total"), bold)
-        sheet.write_number(total_row, 2, sum(r[2] for r in user_rows), money_bold)
-        sheet.write_number(total_row, 3, sum(r[3] for r in user_rows), money_bold)
+    def _write_header(self, sheet, first_columns, formats, width):
+        title = self.env._("Commissions from %(start)s to %(end)s", start=self.date_from, end=self.date_to)
+        sheet.write(0, 0, title, formats["title"])
+        sheet.write_row(2, 0, first_columns + self._measure_headers(), formats["header"])
+        sheet.set_column(0, 0, width)
+        sheet.set_column(len(first_columns), len(first_columns) + len(MEASURES) - 1, 16)
+        sheet.freeze_panes(3, len(first_columns))
+
+    def _write_amounts(self, sheet, row, column, amounts, money):
+        """Zero amounts stay blank, so that the figures stand out (and the file is smaller)."""
+        for offset, amount in enumerate(amounts):
+            if amount:
+                sheet.write_number(row, column + offset, amount, money)
+
+    def _write_totals(self, sheet, row, column, totals, formats):
+        """Totals as SUM formulas, with their value so that readers without a calculation
+        engine see it too."""
+        sheet.write(row, 0, self.env._("Total"), formats["total_label"])
+        for offset, total in enumerate(totals):
+            letter = xlsxwriter.utility.xl_col_to_name(column + offset)
+            sheet.write_formula(row, column + offset, f"=SUM({letter}4:{letter}{row})", formats["total"], total)
+
+    @staticmethod
+    def _sheet_name(user, used_names):
+        """Unique, at most 31 characters, none of []:*?/\\ (Excel's rules)."""
+        base = re.sub(r"[\[\]:*?/\\]", " ", user.name or "-")[:24].strip() or "-"
+        name = base if base.lower() not in used_names else f"{base} ({user.id})"
+        used_names.add(name.lower())
+        return name
+
+    def _write_user_sheet(self, book, user, name, formats):
+        sheet = book.add_worksheet(name)
+        self._write_header(sheet, [self.env._("Customer"), self.env._("Month")], formats, width=36)
+        totals = [0.0] * len(MEASURES)
+        row = 3
+        for partner, month, *sums in self._report_groups(["partner_id", "date:month"], [("user_id", "=", user.id)]):
+            sheet.write(row, 0, partner.complete_name or "")
+            sheet.write(row, 1, month.strftime("%Y-%m"))
+            self._write_amounts(sheet, row, 2, sums, formats["money"])
+            totals = [total + value for total, value in zip(totals, sums, strict=True)]
+            row += 1
+        self._write_totals(sheet, row, 2, totals, formats)
+        sheet.autofilter(2, 0, max(row - 1, 2), 1 + len(MEASURES))
 
     def action_export(self):
         self.ensure_one()
         self.write(
             {
-                "file_data": base64.b64encode(self._build_xlsx(self._export_rows())),
+                "file_data": base64.b64encode(self._build_xlsx()),
                 "file_name": f"commissions_{self.date_from}_{self.date_to}.xlsx",
             }
         )
