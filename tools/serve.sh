@@ -9,6 +9,11 @@ db="${ODOO_DB:-credit_demo}"
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
   say "Creating the demo database $db (a few minutes the first time)"
   (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$(project_addons)" --demo --no-cache)
+else
+  # An existing database gets the addons added since it was made, and the changed ones updated.
+  say "Bringing $db up to date with the addons"
+  (cd / && "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" -i "$(project_addons)" --stop-after-init --no-http >/dev/null)
+  (cd / && click-odoo-update -c "$ODOO_CONF" -d "$db")
 fi
 say "Serving $db on http://localhost:${ODOO_HTTP_PORT:-8069} (login admin / admin)"
 cd / && exec "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" --db-filter="^$db\$" \

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -31,7 +31,8 @@ class CommissionSplit(models.Model):
     def _shares_sql(self, moves_condition):
         """Rows (move_id, user_id, share, split_id) of the invoices matching `moves_condition` (on
         alias m): the split when there is one, else the invoice's salesperson, else the
-        salesperson of its sales order, for the whole amount. The commission lines and
+        salesperson of its sales order, for the whole amount; OdooBot, the system user
+        that owns documents made by scripts, is nobody's salesperson. The commission lines and
         the report both take the salespeople from here."""
         return SQL(
             """
@@ -40,7 +41,7 @@ class CommissionSplit(models.Model):
               JOIN account_move m ON m.id = s.move_id
              WHERE %(condition)s
             UNION ALL
-            SELECT m.id, COALESCE(m.invoice_user_id, (
+            SELECT m.id, NULLIF(COALESCE(m.invoice_user_id, (
                        SELECT o.user_id
                          FROM account_move_line l
                          JOIN sale_order_line_invoice_rel r ON r.invoice_line_id = l.id
@@ -48,11 +49,12 @@ class CommissionSplit(models.Model):
                          JOIN sale_order o ON o.id = sol.order_id
                         WHERE l.move_id = m.id AND o.user_id IS NOT NULL
                         ORDER BY o.id
-                        LIMIT 1)), 1.0, NULL
+                        LIMIT 1)), %(odoobot)s), 1.0, NULL
               FROM account_move m
              WHERE %(condition)s AND NOT EXISTS (SELECT 1 FROM commission_split s WHERE s.move_id = m.id)
             """,
             condition=moves_condition,
+            odoobot=SUPERUSER_ID,
         )
 
     @api.model

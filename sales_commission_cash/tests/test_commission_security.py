@@ -44,3 +44,34 @@ class TestCommissionSecurity(CommissionCommon):
             self.env["commission.line"].with_user(self.manager).with_context(allowed_company_ids=other.ids).search([])
         )
         self.assertFalse(lines)
+
+    def test_salesperson_cannot_change_tiers_or_splits(self):
+        with self.assertRaises(AccessError):
+            self.env["commission.plan.tier"].with_user(self.seller).create(
+                {"plan_id": self.plan.id, "amount_from": 0.0, "rate": 50.0}
+            )
+        invoice = self._invoice()
+        with self.assertRaises(AccessError):
+            self.env["commission.split"].with_user(self.seller).create(
+                {"move_id": invoice.id, "user_id": self.seller.id, "share": 100.0}
+            )
+
+    def test_salesperson_cannot_generate_settlements(self):
+        with self.assertRaises(AccessError):
+            self.env["commission.settlement.generate"].with_user(self.seller).create({})
+
+    def test_salesperson_report_shows_only_own_rows(self):
+        rows = self.env["commission.report"].with_user(self.seller).search([])
+        self.assertTrue(rows)
+        self.assertEqual(rows.user_id, self.seller)
+        self.assertEqual(
+            self.env["commission.report"].with_user(self.manager).search([]).user_id, self.seller | self.seller_2
+        )
+
+    def test_other_company_report_rows_are_hidden(self):
+        other = self.setup_other_company()["company"]
+        self.manager.company_ids = [Command.link(other.id)]
+        rows = (
+            self.env["commission.report"].with_user(self.manager).with_context(allowed_company_ids=other.ids).search([])
+        )
+        self.assertFalse(rows)
