@@ -167,3 +167,13 @@ class TestCommissionEarning(CommissionCommon):
         invoice = self._invoice(user=self.seller_2)
         self._pay(invoice)
         self.assertAlmostEqual(self._lines(invoice).rate, 5.0)
+
+    def test_payment_reversal_claws_back(self):
+        invoice = self._invoice()
+        payment = self._pay(invoice)
+        payment.move_id._reverse_moves(cancel=True)
+        self.assertNotEqual(invoice.payment_state, "paid")
+        lines = self._lines(invoice)
+        self.assertEqual(sorted(lines.mapped("kind")), ["clawback", "earned"])
+        self.assertAlmostEqual(sum(lines.mapped("amount")), 0.0)
+

@@ -17,6 +17,8 @@ class TestCommissionReport(CommissionCommon):
             {
                 "partner_id": cls.customer.id,
                 "user_id": cls.seller.id,
+                # A complete order: the credit control addon, when installed, holds the others.
+                "payment_term_id": cls.pay_terms_a.id,
                 "order_line": [
                     Command.create({"product_id": cls.product_a.id, "product_uom_qty": 3, "price_unit": 1000.0})
                 ],
