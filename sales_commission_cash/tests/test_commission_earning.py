@@ -176,4 +176,3 @@ class TestCommissionEarning(CommissionCommon):
         lines = self._lines(invoice)
         self.assertEqual(sorted(lines.mapped("kind")), ["clawback", "earned"])
         self.assertAlmostEqual(sum(lines.mapped("amount")), 0.0)
-
