@@ -16,7 +16,7 @@ class CommissionPlanTier(models.Model):
         string="Collected from", currency_field="currency_id", help="Collections of the period from this amount..."
     )
     amount_to = fields.Monetary(
-        string="Collected up to", currency_field="currency_id", help="...up to this amount; empty for no limit."
+        string="Collected up to", currency_field="currency_id", help="...up to this amount (excluded); 0 for no limit."
     )
     rate = fields.Float(string="Rate (%)", required=True, digits=(16, 2))
 

@@ -21,6 +21,7 @@ class CommissionReport(models.Model):
             "state",
             "move_type",
             "invoice_date",
+            "invoice_date_due",
             "amount_untaxed_signed",
             "amount_total_signed",
             "amount_residual_signed",
@@ -37,6 +38,7 @@ class CommissionReport(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     order_id = fields.Many2one("sale.order", string="Sales Order", readonly=True)
     date = fields.Date(readonly=True, help="Order date, invoice date or payment date.")
+    date_due = fields.Date(string="Due Date", readonly=True)
     booked_amount = fields.Monetary(string="Booked Sales", currency_field="currency_id", readonly=True)
     invoiced_amount = fields.Monetary(string="Invoiced", currency_field="currency_id", readonly=True)
     collected_amount = fields.Monetary(string="Collected", currency_field="currency_id", readonly=True)
@@ -62,7 +64,7 @@ class CommissionReport(models.Model):
             """
             SELECT report.*, company.currency_id FROM (
             SELECT o.id * 4 + 2 AS id, o.company_id, o.user_id, p.commercial_partner_id AS partner_id,
-                   NULL::int AS move_id, o.id AS order_id, o.date_order::date AS date,
+                   NULL::int AS move_id, o.id AS order_id, o.date_order::date AS date, NULL::date AS date_due,
                    o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1.0) AS booked_amount,
                    %(zero)s AS invoiced_amount, %(zero)s AS collected_amount, %(zero)s AS commission_amount,
                    %(zero)s AS waiting_amount, %(zero)s AS waiting_commission
@@ -71,7 +73,7 @@ class CommissionReport(models.Model):
              WHERE o.state = 'sale'
             UNION ALL
             SELECT COALESCE(sh.split_id * 4 + 3, m.id * 4 + 1), m.company_id, sh.user_id, m.commercial_partner_id,
-                   m.id, NULL, m.invoice_date,
+                   m.id, NULL, m.invoice_date, m.invoice_date_due,
                    %(zero)s, m.amount_untaxed_signed * sh.share, %(zero)s, %(zero)s,
                    waiting.amount, waiting.amount * COALESCE(plan.rate, 0) / 100.0
               FROM account_move m
@@ -85,7 +87,7 @@ class CommissionReport(models.Model):
               LEFT JOIN commission_plan plan ON m.amount_residual_signed <> 0 AND plan.id = %(plan)s
              WHERE %(invoices)s AND sh.user_id IS NOT NULL
             UNION ALL
-            SELECT l.id * 4, l.company_id, l.user_id, l.partner_id, l.move_id, NULL, l.date,
+            SELECT l.id * 4, l.company_id, l.user_id, l.partner_id, l.move_id, NULL, l.date, NULL,
                    %(zero)s, %(zero)s, l.collected, l.amount, %(zero)s, %(zero)s
               FROM commission_line l
             ) report
