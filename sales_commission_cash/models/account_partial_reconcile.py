@@ -63,9 +63,24 @@ class AccountPartialReconcile(models.Model):
             return 1.0
         return min(1.0, abs(sum(liquidity.mapped("balance")) / cash_line.balance))
 
+    def _commission_fetch(self):
+        """Read what the computation needs, one query per model whatever the number of
+        reconciliations (the ORM would read it in batches of a thousand)."""
+        self.fetch(
+            ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency", "credit_amount_currency"]
+            + ["exchange_move_id"]
+        )
+        lines = self.debit_move_id | self.credit_move_id
+        lines.fetch(["move_id", "company_id", "currency_id", "account_id", "amount_currency", "balance", "date"])
+        lines.move_id.fetch(
+            ["move_type", "company_id", "journal_id", "commercial_partner_id", "origin_payment_id", "invoice_date_due"]
+            + ["amount_untaxed_signed", "amount_total_signed"]
+        )
+
     def _commission_collections(self):
         """[(partial, invoice, cash date, untaxed amount collected)] in payment order; the
         shares of invoices and payments are computed once per document."""
+        self._commission_fetch()
         untaxed_share, writeoff_share, collections = {}, {}, []
         for partial in self:
             sides = partial._commission_sides()
