@@ -24,7 +24,7 @@ from odoo import Command, fields
 from odoo.tools import SQL
 
 N_DOCS = 40
-N_PARTIALS = int(os.environ.get("BENCH_PARTIALS", 100_000))
+N_PARTIALS = int(os.environ.get("BENCH_PARTIALS", "100000"))
 N_EXPORT_SELLERS = 20
 N_EXPORT_CUSTOMERS = 5_000
 

@@ -67,14 +67,28 @@ class AccountPartialReconcile(models.Model):
         """Read what the computation needs, one query per model whatever the number of
         reconciliations (the ORM would read it in batches of a thousand)."""
         self.fetch(
-            ["debit_move_id", "credit_move_id", "amount", "debit_amount_currency", "credit_amount_currency"]
-            + ["exchange_move_id"]
+            [
+                "debit_move_id",
+                "credit_move_id",
+                "amount",
+                "debit_amount_currency",
+                "credit_amount_currency",
+                "exchange_move_id",
+            ]
         )
         lines = self.debit_move_id | self.credit_move_id
         lines.fetch(["move_id", "company_id", "currency_id", "account_id", "amount_currency", "balance", "date"])
         lines.move_id.fetch(
-            ["move_type", "company_id", "journal_id", "commercial_partner_id", "origin_payment_id", "invoice_date_due"]
-            + ["amount_untaxed_signed", "amount_total_signed"]
+            [
+                "move_type",
+                "company_id",
+                "journal_id",
+                "commercial_partner_id",
+                "origin_payment_id",
+                "invoice_date_due",
+                "amount_untaxed_signed",
+                "amount_total_signed",
+            ]
         )
 
     def _commission_collections(self):
