@@ -32,44 +32,58 @@ class CreditAgedBalance(models.Model):
     disputed = fields.Monetary(readonly=True)
     total = fields.Monetary(string="Receivable Balance", readonly=True)
 
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date",
+            "date_maturity",
+            "move_id",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "account.move": ["in_dispute"],
+        "res.partner": ["commercial_partner_id", "user_id"],
+    }
+
     def _bucket_sql(self, low, high=None):
         """Residual of undisputed items late by ``low`` to ``high`` days."""
-        late = SQL("CURRENT_DATE - COALESCE(l.date_maturity, l.date)")
+        late = SQL("CURRENT_DATE - COALESCE(line.date_maturity, line.date)")
         upper = SQL("AND %s <= %s", late, high) if high is not None else SQL()
         return SQL(
-            "SUM(CASE WHEN NOT COALESCE(m.in_dispute, FALSE) AND %s >= %s %s THEN l.amount_residual ELSE 0 END)",
+            "SUM(CASE WHEN NOT COALESCE(m.in_dispute, FALSE) AND %s >= %s %s THEN line.amount_residual ELSE 0 END)",
             late,
             low,
             upper,
         )
 
-    def init(self):
-        self.env.cr.execute(
-            SQL(
-                """
-            CREATE OR REPLACE VIEW credit_aged_balance AS (
-                SELECT MIN(l.id) AS id, l.company_id, p.commercial_partner_id AS partner_id,
-                       MAX(cp.user_id) AS salesperson_id,
-                       SUM(CASE WHEN NOT COALESCE(m.in_dispute, FALSE)
-                                 AND COALESCE(l.date_maturity, l.date) >= CURRENT_DATE
-                                THEN l.amount_residual ELSE 0 END) AS not_due,
-                       %(b1)s AS aged_1_30, %(b31)s AS aged_31_60, %(b61)s AS aged_61_90, %(b91)s AS aged_over_90,
-                       SUM(CASE WHEN COALESCE(m.in_dispute, FALSE) THEN l.amount_residual ELSE 0 END) AS disputed,
-                       SUM(l.amount_residual) AS total
-                  FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id
-                  JOIN account_move m ON m.id = l.move_id
-                  JOIN res_partner p ON p.id = l.partner_id
-                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                 WHERE a.account_type = 'asset_receivable' AND l.parent_state = 'posted' AND NOT l.reconciled
-                 GROUP BY l.company_id, p.commercial_partner_id
-            )
+    @property
+    def _table_query(self):
+        """The open items are those the credit check counts (one rule, on the partner)."""
+        return SQL(
+            """
+            SELECT MIN(line.id) AS id, line.company_id, p.commercial_partner_id AS partner_id,
+                   MAX(cp.user_id) AS salesperson_id,
+                   SUM(CASE WHEN NOT COALESCE(m.in_dispute, FALSE)
+                             AND COALESCE(line.date_maturity, line.date) >= CURRENT_DATE
+                            THEN line.amount_residual ELSE 0 END) AS not_due,
+                   %(b1)s AS aged_1_30, %(b31)s AS aged_31_60, %(b61)s AS aged_61_90, %(b91)s AS aged_over_90,
+                   SUM(CASE WHEN COALESCE(m.in_dispute, FALSE) THEN line.amount_residual ELSE 0 END) AS disputed,
+                   SUM(line.amount_residual) AS total
+              FROM account_move_line line
+              JOIN account_move m ON m.id = line.move_id
+              JOIN res_partner p ON p.id = line.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+             WHERE %(open_items)s
+             GROUP BY line.company_id, p.commercial_partner_id
             """,
-                b1=self._bucket_sql(1, 30),
-                b31=self._bucket_sql(31, 60),
-                b61=self._bucket_sql(61, 90),
-                b91=self._bucket_sql(91),
-            )
+            b1=self._bucket_sql(1, 30),
+            b31=self._bucket_sql(31, 60),
+            b61=self._bucket_sql(61, 90),
+            b91=self._bucket_sql(91),
+            open_items=self.env["res.partner"]._credit_open_items_condition(),
         )
 
     @api.model
