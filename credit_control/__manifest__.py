@@ -30,6 +30,7 @@
         "views/credit_dunning_menus.xml",
     ],
     "demo": ["demo/credit_control_demo.xml", "demo/credit_dunning_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

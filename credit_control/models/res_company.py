@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 CREDIT_POLICIES = [
     ("none", "No check"),
@@ -68,3 +68,20 @@ class ResCompany(models.Model):
                 limit=1,
             )
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._credit_ensure_dunning_policy()
+        return companies
+
+    def _credit_ensure_dunning_policy(self):
+        """Companies start with the standard dunning policy, copied from the one this addon
+        installs, so that a new company's invoices are followed from day one."""
+        standard = self.env.ref("credit_control.credit_dunning_policy_default", raise_if_not_found=False)
+        if not standard:
+            return
+        policies = self.env["credit.dunning.policy"].sudo()
+        covered = policies.search([("company_id", "in", self.ids), ("is_default", "=", True)]).company_id
+        for company in self - covered:
+            standard.sudo().copy({"company_id": company.id, "name": standard.sudo().name, "is_default": True})

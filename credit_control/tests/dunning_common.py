@@ -15,7 +15,9 @@ class DunningCommon(CreditControlCommon):
         super().setUpClass()
         cls.Action = cls.env["credit.dunning.action"]
         cls.policy = cls.env.ref("credit_control.credit_dunning_policy_default")
-        # The data is the main company's; the tests run in a company of their own.
+        # The data is the main company's; the tests run in a company of their own, which
+        # got a copy of it when it was created: the tests use the data's records instead.
+        cls.env["credit.dunning.policy"]._get_company_default(cls.company).unlink()
         cls.policy.sudo().company_id = cls.company
         cls.stage_call = cls.env.ref("credit_control.credit_dunning_stage_preventive_call")
         cls.stage_friendly = cls.env.ref("credit_control.credit_dunning_stage_friendly")

@@ -30,3 +30,14 @@ class TestDunningConfig(DunningCommon):
             self.env["credit.dunning.policy"].create(
                 {"name": "Another default", "company_id": self.company.id, "is_default": True}
             )
+
+    def test_new_company_gets_the_standard_policy(self):
+        company = self.env["res.company"].create({"name": "Filiale Lyon"})
+        policy = self.env["credit.dunning.policy"]._get_company_default(company)
+        self.assertTrue(policy)
+        self.assertNotEqual(policy, self.policy)
+        self.assertEqual(policy.stage_ids.mapped("offset_days"), self.policy.stage_ids.mapped("offset_days"))
+        self.assertEqual(policy.stage_ids.company_id, company)
+        # Running it again adds nothing.
+        company._credit_ensure_dunning_policy()
+        self.assertEqual(self.env["credit.dunning.policy"].search_count([("company_id", "=", company.id)]), 1)
