@@ -9,6 +9,7 @@ class AccountMove(models.Model):
     commission_split_ids = fields.One2many(
         "commission.split",
         "move_id",
+        copy=True,  # a credit note reversing the invoice takes back the commission in the same shares
         help="Salespeople sharing the commission on this invoice, in percent; empty: all of it goes to the "
         "salesperson. A change applies to the payments collected afterwards.",
     )

@@ -68,3 +68,12 @@ class TestCommissionSplit(CommissionCommon):
         self.assertEqual(len(lines), 4)
         for user in self.seller | self.seller_2:
             self.assertAlmostEqual(sum(lines.filtered(lambda line, u=user: line.user_id == u).mapped("amount")), 0.0)
+
+    def test_credit_note_keeps_the_split(self):
+        invoice = self._invoice()
+        self._split(invoice, [(self.seller, 60.0), (self.seller_2, 40.0)])
+        refund = invoice._reverse_moves()
+        self.assertEqual(
+            [(split.user_id, split.share) for split in refund.commission_split_ids],
+            [(self.seller, 60.0), (self.seller_2, 40.0)],
+        )
