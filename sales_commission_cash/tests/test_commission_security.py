@@ -37,14 +37,6 @@ class TestCommissionSecurity(CommissionCommon):
         with self.assertRaises(AccessError):
             settlement.with_user(self.seller).action_validate()
 
-    def test_other_company_lines_are_hidden(self):
-        other = self.setup_other_company()["company"]
-        self.manager.company_ids = [Command.link(other.id)]
-        lines = (
-            self.env["commission.line"].with_user(self.manager).with_context(allowed_company_ids=other.ids).search([])
-        )
-        self.assertFalse(lines)
-
     def test_salesperson_cannot_change_tiers_or_splits(self):
         with self.assertRaises(AccessError):
             self.env["commission.plan.tier"].with_user(self.seller).create(
@@ -68,10 +60,12 @@ class TestCommissionSecurity(CommissionCommon):
             self.env["commission.report"].with_user(self.manager).search([]).user_id, self.seller | self.seller_2
         )
 
-    def test_other_company_report_rows_are_hidden(self):
+    def test_other_company_figures_are_hidden(self):
+        self.assertTrue(self.env["commission.settlement"]._generate_for_period(self.today.replace(day=1), self.today))
         other = self.setup_other_company()["company"]
         self.manager.company_ids = [Command.link(other.id)]
-        rows = (
-            self.env["commission.report"].with_user(self.manager).with_context(allowed_company_ids=other.ids).search([])
-        )
-        self.assertFalse(rows)
+        manager = self.env(user=self.manager, context={"allowed_company_ids": other.ids})
+        for model in ("commission.line", "commission.report", "commission.settlement"):
+            self.assertFalse(manager[model].search([]), model)
+        for model in ("commission.line", "commission.report", "commission.settlement"):
+            self.assertTrue(self.env[model].with_user(self.manager).search([]), model)
