@@ -6,13 +6,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_odoo
 pg_ensure
 db="${ODOO_DB:-credit_demo}"
+PROJECT_ADDONS="$(project_addons)"
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
   say "Creating the demo database $db (a few minutes the first time)"
   (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$(project_addons)" --demo --no-cache)
 else
   # An existing database gets the addons added since it was made, and the changed ones updated.
   say "Bringing $db up to date with the addons"
-  (cd / && "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" -i "$(project_addons)" --stop-after-init --no-http >/dev/null)
+  installed=",$(psql -d "$db" -tAc "SELECT string_agg(name, ',') FROM ir_module_module WHERE state = 'installed'"),"
+  missing=""
+  for addon in ${PROJECT_ADDONS//,/ }; do
+    [[ "$installed" == *",$addon,"* ]] || missing="${missing:+$missing,}$addon"
+  done
+  if [ -n "$missing" ]; then
+    say "Installing $missing"
+    (cd / && "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" -i "$missing" --stop-after-init --no-http >/dev/null)
+  fi
   (cd / && click-odoo-update -c "$ODOO_CONF" -d "$db")
 fi
 say "Serving $db on http://localhost:${ODOO_HTTP_PORT:-8069} (login admin / admin)"
