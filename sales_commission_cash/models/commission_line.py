@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, date_utils
 
 # The columns _insert_lines fills, besides the log columns.
 INSERTED_COLUMNS = (
@@ -118,13 +118,13 @@ class CommissionLine(models.Model):
         tiered = {key: plan for key, plan in plans.items() if plan.tier_ids}
         if not tiered or not dates:
             return collected
-        starts = [plan._period_start(date) for plan in tiered.values() for date in (min(dates), max(dates))]
+        first, last = min(dates), max(dates)
         groups = self._read_group(
             [
                 ("company_id", "in", list({company_id for company_id, _user in tiered})),
                 ("user_id", "in", list({user_id for _company, user_id in tiered})),
-                ("date", ">=", min(starts)),
-                ("date", "<=", max(dates) + relativedelta(years=1)),
+                ("date", ">=", min(plan._period_start(first) for plan in tiered.values())),
+                ("date", "<=", max(date_utils.end_of(last, plan.tier_period) for plan in tiered.values())),
             ],
             ["company_id", "user_id", "date:month"],
             ["collected:sum"],

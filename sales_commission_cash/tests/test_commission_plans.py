@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import date_utils
 
 from .common import CommissionCommon
 
@@ -50,6 +51,17 @@ class TestCommissionPlans(CommissionCommon):
         # 1,000 untaxed each time: every month starts again at 5 %.
         self.assertAlmostEqual(earlier.amount, 50.0)
         self.assertAlmostEqual(later.amount, 50.0)
+
+    def test_quarterly_tiers_add_up_the_months(self):
+        self._tiered_plan(tier_period="quarter")
+        quarter_start = date_utils.start_of(self.today, "quarter")
+        invoice = self._invoice(2000.0, date=quarter_start - timedelta(days=10), due_in=100)
+        self._pay(invoice, amount=1200.0, date=quarter_start)
+        self._pay(invoice, amount=1200.0, date=self.today)
+        earlier, later = self._lines(invoice)
+        # The second 1,000 of the quarter is in the 10 % tier, whatever its month.
+        self.assertAlmostEqual(earlier.amount, 50.0)
+        self.assertAlmostEqual(later.amount, 100.0)
 
     def test_bonus_comes_on_top_of_tiers(self):
         self._tiered_plan(early_bonus=1.0)
