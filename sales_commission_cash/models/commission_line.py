@@ -118,6 +118,7 @@ class CommissionLine(models.Model):
         tiered = {key: plan for key, plan in plans.items() if plan.tier_ids}
         if not tiered or not dates:
             return collected
+        self._lock_salespeople({user_id for _company, user_id in tiered})
         first, last = min(dates), max(dates)
         groups = self._read_group(
             [
@@ -134,6 +135,15 @@ class CommissionLine(models.Model):
             if plan:
                 collected[(company.id, user.id, plan._period_start(fields.Date.to_date(month)))] += amount
         return collected
+
+    @api.model
+    def _lock_salespeople(self, user_ids):
+        """Tiers make a payment's commission depend on what the salesperson collected
+        before it in the period: two transactions reconciling payments for the same
+        salesperson must not both start from the same total. Touching the salesperson's
+        row makes the second one wait, then fail with a serialization error, which the
+        server retries: the retry reads the first one's lines."""
+        self.env.cr.execute(SQL("UPDATE res_users SET write_date = write_date WHERE id IN %s", tuple(sorted(user_ids))))
 
     def write(self, vals):
         if self.settlement_id.filtered(lambda s: s.state != "draft") and set(vals) - {"settlement_id"}:
