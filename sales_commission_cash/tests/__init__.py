@@ -6,3 +6,4 @@ from . import test_commission_report
 from . import test_commission_security
 from . import test_commission_export
 from . import test_commission_concurrency
+from . import test_commission_web
