@@ -26,6 +26,7 @@
         "views/credit_dunning_policy_views.xml",
         "views/credit_dunning_action_views.xml",
         "views/credit_aged_balance_views.xml",
+        "views/credit_dunning_forecast_views.xml",
         "views/account_move_views.xml",
         "views/credit_dunning_menus.xml",
     ],

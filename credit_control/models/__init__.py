@@ -9,6 +9,7 @@ from . import sale_order
 from . import sale_order_line
 from . import payment_transaction
 from . import credit_aged_balance
+from . import credit_dunning_forecast
 from . import credit_dunning_stage
 from . import credit_dunning_policy
 from . import credit_dunning_action

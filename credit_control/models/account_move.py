@@ -1,5 +1,3 @@
-from datetime import date, timedelta
-
 from odoo import api, fields, models
 
 
@@ -54,29 +52,19 @@ class AccountMove(models.Model):
     )
     def _compute_dunning_next_step(self):
         """The next stage of the customer's policy after the one reached, on its offset from
-        the due date, or later if the customer promised to pay by then."""
-        default_policies = {}
+        the due date, or later if the customer promised to pay by then: read from the
+        coming dunning steps, where that rule is written."""
+        origins = self._origin.filtered("id")
+        steps = {}
+        if origins:
+            forecast = (
+                self.env["credit.dunning.forecast"].sudo().with_context(allowed_company_ids=origins.company_id.ids)
+            )
+            # Read in SQL, not through the cache: it does not know when the invoices change.
+            rows = forecast._read_group([("move_id", "in", origins.ids)], ["move_id", "stage_id", "date:day"])
+            steps = {move.id: (stage, date) for move, stage, date in rows}
         for move in self:
-            move.dunning_next_stage_id = move.dunning_next_date = False
-            if not (
-                move.move_type == "out_invoice"
-                and move.state == "posted"
-                and move.payment_state in ("not_paid", "partial")
-                and not move.in_dispute
-                and move.invoice_date_due
-            ):
-                continue
-            company = move.company_id
-            if company not in default_policies:
-                default_policies[company] = self.env["credit.dunning.policy"].sudo()._get_company_default(company)
-            policy = move.commercial_partner_id.with_company(company).sudo().credit_dunning_policy_id
-            stages = (policy or default_policies[company]).stage_ids
-            reached = move.dunning_stage_id
-            stage = stages.filtered(lambda s, reached=reached: not reached or s.offset_days > reached.offset_days)[:1]
-            if stage:
-                due_date = move.invoice_date_due + timedelta(days=stage.offset_days)
-                move.dunning_next_stage_id = stage
-                move.dunning_next_date = max(due_date, move.dunning_hold_until or date.min)
+            move.dunning_next_stage_id, move.dunning_next_date = steps.get(move._origin.id, (False, False))
 
     def _dunning_open_dispute(self, action):
         """Hook of the 'dispute' outcome of a dunning contact; dispute_tracking extends it to

@@ -192,14 +192,16 @@ class CreditDunningAction(models.Model):
             )
         )
 
-    def _dunning_open_invoices_sql(self, company, today):
-        """Open customer invoices of ``company`` that dunning may handle today, with their
+    def _dunning_open_invoices_sql(self, company, today=None):
+        """Open customer invoices of ``company`` that dunning may handle ``today`` (all of
+        them, those waiting for a promised payment included, without ``today``), with their
         customer's policy (its own, else the company default)."""
+        on_hold = SQL("AND (m.dunning_hold_until IS NULL OR m.dunning_hold_until < %s)", today) if today else SQL()
         return SQL(
             """
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.invoice_date_due,
                    COALESCE(pol.id, dp.id) AS policy_id, cur.offset_days AS current_offset,
-                   p.user_id AS salesperson_id
+                   p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual
               FROM account_move m
               JOIN res_partner p ON p.id = m.commercial_partner_id
               LEFT JOIN credit_dunning_policy pol
@@ -211,11 +213,11 @@ class CreditDunningAction(models.Model):
                AND m.move_type = 'out_invoice' AND m.state = 'posted'
                AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual > 0
                AND NOT COALESCE(m.in_dispute, FALSE)
-               AND (m.dunning_hold_until IS NULL OR m.dunning_hold_until < %(today)s)
                AND m.invoice_date_due IS NOT NULL
+               %(on_hold)s
             """,
             company=company.id,
-            today=today,
+            on_hold=on_hold,
         )
 
     def _dunning_targets_sql(self, company, today, partner_ids=None):

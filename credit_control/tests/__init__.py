@@ -6,6 +6,7 @@ from . import test_credit_concurrency
 from . import test_credit_payment
 from . import test_dunning_config
 from . import test_dunning_run
+from . import test_dunning_forecast
 from . import test_dunning_outcomes
 from . import test_aged_balance
 from . import test_dunning_security
