@@ -6,9 +6,11 @@ The invoices are inserted by set-based SQL (headers only: the run reads the invo
 headers, never their lines); their due dates spread from 10 days ahead to 60 days ago, so
 that every stage of the default policy is reached. Times the planning run (stages decided,
 actions created, invoices linked), then a second, idempotent run, then the dispatch of a
-sample of actions (emails queued, letters rendered, call to-dos)."""
+sample of actions (emails queued, letters rendered, call to-dos). Also reads the coming
+steps (the *Coming Up* list) and one invoice's next step."""
 
 import time
+from datetime import timedelta
 
 from odoo import fields
 from odoo.tools import SQL
@@ -95,6 +97,26 @@ print(
 elapsed, queries = timed_run()
 cr.execute(SQL("SELECT COUNT(*) FROM credit_dunning_action"))
 print(f"second run (idempotent): {elapsed:.2f} s, {queries} queries, {cr.fetchone()[0] - actions} new actions")
+
+Forecast = env["credit.dunning.forecast"]
+queries_before = cr.sql_log_count
+begin = time.perf_counter()
+coming = Forecast.search([("date", "<=", today + timedelta(days=7))], limit=80)
+total = Forecast.search_count([("date", "<=", today + timedelta(days=7))])
+elapsed = time.perf_counter() - begin
+print(
+    f"coming up (next 7 days, first page of 80 and the count): {total} steps in {elapsed:.2f} s, "
+    f"{cr.sql_log_count - queries_before} queries"
+)
+invoice = coming[:1].move_id
+queries_before = cr.sql_log_count
+begin = time.perf_counter()
+invoice.invalidate_recordset()
+step = (invoice.dunning_next_stage_id.name, invoice.dunning_next_date)
+print(
+    f"next step on one invoice's form: {step} in {(time.perf_counter() - begin) * 1000:.1f} ms, "
+    f"{cr.sql_log_count - queries_before} queries"
+)
 
 begin = time.perf_counter()
 Action._dispatch_actions(companies=company, limit=DISPATCH_SAMPLE)

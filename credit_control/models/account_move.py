@@ -54,15 +54,7 @@ class AccountMove(models.Model):
         """The next stage of the customer's policy after the one reached, on its offset from
         the due date, or later if the customer promised to pay by then: read from the
         coming dunning steps, where that rule is written."""
-        origins = self._origin.filtered("id")
-        steps = {}
-        if origins:
-            forecast = (
-                self.env["credit.dunning.forecast"].sudo().with_context(allowed_company_ids=origins.company_id.ids)
-            )
-            # Read in SQL, not through the cache: it does not know when the invoices change.
-            rows = forecast._read_group([("move_id", "in", origins.ids)], ["move_id", "stage_id", "date:day"])
-            steps = {move.id: (stage, date) for move, stage, date in rows}
+        steps = self.env["credit.dunning.forecast"].sudo()._next_steps(self._origin.filtered("id"))
         for move in self:
             move.dunning_next_stage_id, move.dunning_next_date = steps.get(move._origin.id, (False, False))
 

@@ -192,11 +192,13 @@ class CreditDunningAction(models.Model):
             )
         )
 
-    def _dunning_open_invoices_sql(self, company, today=None):
+    def _dunning_open_invoices_sql(self, company, today=None, moves=None):
         """Open customer invoices of ``company`` that dunning may handle ``today`` (all of
         them, those waiting for a promised payment included, without ``today``), with their
-        customer's policy (its own, else the company default)."""
+        customer's policy (its own, else the company default); only ``moves`` if given."""
         on_hold = SQL("AND (m.dunning_hold_until IS NULL OR m.dunning_hold_until < %s)", today) if today else SQL()
+        if moves is not None:
+            on_hold = SQL("%s AND m.id IN %s", on_hold, tuple(moves.ids) or (0,))
         return SQL(
             """
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.invoice_date_due,

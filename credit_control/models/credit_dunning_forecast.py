@@ -1,10 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
 class CreditDunningForecast(models.Model):
     """What dunning does next on each open invoice, and when: the agenda of the coming
-    days. The invoice's own "next dunning stage and date" are read from here."""
+    days. The invoice's own "next dunning stage and date" are read from here too."""
 
     _name = "credit.dunning.forecast"
     _description = "Coming Dunning Steps"
@@ -40,29 +40,45 @@ class CreditDunningForecast(models.Model):
     date = fields.Date(string="Planned Date", readonly=True)
     amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id", readonly=True)
 
+    @api.model
+    def _steps_sql(self, company, moves=None):
+        """The first stage of the customer's policy after the one reached, on its offset
+        from the due date, or on the promised payment date if later."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (inv.move_id)
+                   inv.move_id AS id, inv.move_id, inv.partner_id, %(company)s AS company_id,
+                   inv.salesperson_id, s.id AS stage_id, s.is_preventive,
+                   GREATEST(inv.invoice_date_due + s.offset_days, inv.dunning_hold_until) AS date,
+                   inv.amount_residual
+              FROM (%(invoices)s) inv
+              JOIN credit_dunning_stage s
+                ON s.policy_id = inv.policy_id
+               AND (inv.current_offset IS NULL OR s.offset_days > inv.current_offset)
+             ORDER BY inv.move_id, s.offset_days
+            """,
+            company=company.id,
+            invoices=self.env["credit.dunning.action"]._dunning_open_invoices_sql(company, moves=moves),
+        )
+
     @property
     def _table_query(self):
-        """Per company: the first stage of the customer's policy after the one reached, on
-        its offset from the due date, or on the promised payment date if later."""
-        actions = self.env["credit.dunning.action"]
-        return SQL(" UNION ALL ").join(
-            SQL(
-                """
-                SELECT inv.move_id AS id, inv.move_id, inv.partner_id, %(company)s AS company_id,
-                       inv.salesperson_id, s.id AS stage_id, s.is_preventive,
-                       GREATEST(inv.invoice_date_due + s.offset_days, inv.dunning_hold_until) AS date,
-                       inv.amount_residual
-                  FROM (%(invoices)s) inv
-                  JOIN LATERAL (
-                       SELECT s.id, s.offset_days, s.is_preventive FROM credit_dunning_stage s
-                        WHERE s.policy_id = inv.policy_id
-                          AND (inv.current_offset IS NULL OR s.offset_days > inv.current_offset)
-                        ORDER BY s.offset_days
-                        LIMIT 1
-                  ) s ON TRUE
-                """,
-                company=company.id,
-                invoices=actions._dunning_open_invoices_sql(company),
+        return SQL(" UNION ALL ").join(self._steps_sql(company) for company in self.env.companies)
+
+    @api.model
+    def _next_steps(self, moves):
+        """{invoice id: (stage, date)} for the given invoices, whatever the user's companies;
+        filtered inside the query, so that an invoice's form reads only its own step."""
+        for model_name, field_names in self._depends.items():
+            self.env[model_name].flush_model(field_names)
+        steps = {}
+        for company in moves.company_id:
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT move_id, stage_id, date FROM (%s) steps",
+                    self._steps_sql(company, moves.filtered(lambda m, c=company: m.company_id == c)),
+                )
             )
-            for company in self.env.companies
-        )
+            stages = self.env["credit.dunning.stage"].browse([stage_id for _m, stage_id, _d in rows])
+            steps.update({move_id: (stages.browse(stage_id), date) for move_id, stage_id, date in rows})
+        return steps
