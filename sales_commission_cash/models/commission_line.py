@@ -91,7 +91,8 @@ class CommissionLine(models.Model):
             return self.browse()
         self._shift_into_open_periods(vals_list)
         columns = [(name, self._fields[name].column_type[1]) for name in INSERTED_COLUMNS]
-        self.env.flush_all()
+        # No flush: the INSERT reads nothing, and the rows it refers to are in the database
+        # (the ORM inserts records when it creates them).
         rows = self.env.execute_query(
             SQL(
                 """
