@@ -26,4 +26,17 @@ if [ -z "${PGHOST:-}" ] && [ -z "$(pg_bindir)" ]; then
     die "No PostgreSQL server binaries: install PostgreSQL 13+ (initdb, pg_ctl) or set PGHOST."
   fi
 fi
+# What users of the addons need from the distribution: wkhtmltopdf prints the dunning
+# letters as PDF, Chromium runs the browser tours of the tests.
+missing_debs=()
+command -v wkhtmltopdf >/dev/null 2>&1 || missing_debs+=(wkhtmltopdf)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing_debs+=(chromium)
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing ${missing_debs[*]} from the distribution"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}" >/dev/null
+  else
+    say "WARNING: ${missing_debs[*]} missing: letters stay HTML and browser tours are skipped (install them as root)"
+  fi
+fi
 say "Ready: PostgreSQL binaries in ${PGHOST:-$(pg_bindir)}"

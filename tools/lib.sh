@@ -105,3 +105,27 @@ CONF
 }
 
 pg_env_print() { echo "PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER ODOO_CONF=$ODOO_CONF"; }
+
+# Odoo's own tests (tools/odoo_own_tests.txt) on a database with Odoo's demo data and the
+# suite installed without demo. Sets ODOO_OWN_PASSED; dies on any failure.
+run_odoo_own_tests() {
+  local db="$1" addons="$2" tags log summary
+  tags=$(grep -Ev '^\s*(#|$)' "$ROOT/tools/odoo_own_tests.txt" | paste -sd, -)
+  log="$LOCAL/odoo-own-tests-$db.log"
+  say "Odoo's own tests ($tags) with the suite installed, log in $log"
+  (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m sale_management --demo --cache-max-age 7) \
+    || die "the database for Odoo's own tests could not be created"
+  (cd / && click-odoo -c "$ODOO_CONF" -d "$db" --log-level=warn "$ROOT/tools/install_without_demo.py" "$addons") \
+    || die "the suite could not be installed on a database with Odoo's demo data"
+  set +e
+  (cd / && "$PYTHON" -m odoo -c "$ODOO_CONF" -d "$db" --test-tags "$tags" --stop-after-init \
+    --http-port "${ODOO_TEST_HTTP_PORT:-$((20000 + $$ % 20000))}" --log-level=info) >"$log" 2>&1
+  local rc=$?
+  set -e
+  grep -E ' (ERROR|CRITICAL) .*(FAIL|ERROR):' "$log" | sed 's/^[^ ]* [^ ]* [0-9]* //' >&2 || true
+  summary=$(grep -E 'odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log" | tail -n 1)
+  [ -n "$summary" ] || { tail -n 40 "$log" >&2; die "Odoo's own tests did not run (exit code $rc)"; }
+  say "Odoo's own tests: ${summary#*odoo.tests.result: }"
+  [ "$rc" = 0 ] && [[ "$summary" =~ :\ 0\ failed,\ 0\ error ]] || die "Odoo's own tests failed (see $log)"
+  ODOO_OWN_PASSED=$(sed -E 's/.* of ([0-9]+) tests.*/\1/' <<<"$summary")
+}

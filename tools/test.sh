@@ -10,8 +10,10 @@ pg_ensure
 addons="$(project_addons)"
 db="credit_test_$(date +%s)_$$"
 cleanup() {
-  dropdb --if-exists "$db" 2>/dev/null || true
-  rm -rf "$LOCAL/data/filestore/$db"
+  for name in "$db" "${db}_odoo"; do
+    dropdb --if-exists "$name" 2>/dev/null || true
+    rm -rf "$LOCAL/data/filestore/$name"
+  done
 }
 trap cleanup EXIT
 
@@ -27,11 +29,21 @@ for name in "${names[@]}"; do [ -d "$ROOT/$name/tests" ] && paths+=("$name/tests
 say "Running the tests"
 set +e
 (cd "$ROOT" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" --odoo-database="$db" \
-  --odoo-log-level=critical --odoo-http -q -ra "${paths[@]}" "$@")
-rc=$?
+  --odoo-log-level=critical --odoo-http -q -ra "${paths[@]}" "$@") | tee "$LOCAL/pytest-$db.log"
+rc=${PIPESTATUS[0]}
 set -e
 case $rc in
-  0) say "All tests passed" ;;
+  0) say "All tests of the suite passed" ;;
   5) die "pytest collected no test: this is a failure, never a silent skip" ;;
   *) die "tests failed (pytest exit code $rc)" ;;
 esac
+ours_passed=$(grep -Eo '[0-9]+ passed' "$LOCAL/pytest-$db.log" | tail -n 1 | grep -Eo '[0-9]+')
+rm -f "$LOCAL/pytest-$db.log"
+
+# Odoo's own tests, on a database as integrators have one: Odoo with its demo data, then
+# the suite installed on it without demo. Run by default; skipped when pytest arguments
+# select some tests, unless ODOO_OWN_TESTS=1 (ODOO_OWN_TESTS=0 skips them always).
+if [ "${ODOO_OWN_TESTS:-$([ $# -eq 0 ] && echo 1 || echo 0)}" = 1 ]; then
+  run_odoo_own_tests "${db}_odoo" "$addons"
+  echo "total: $((ours_passed + ODOO_OWN_PASSED)) passed, 0 failed"
+fi

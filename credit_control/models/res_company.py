@@ -13,11 +13,12 @@ class ResCompany(models.Model):
     credit_policy = fields.Selection(
         CREDIT_POLICIES,
         string="Default Credit Policy",
-        default="block",
-        required=True,
+        default="alert",
+        # Required in the settings only: a NOT NULL column would break the companies that
+        # modules loaded before this one create (their own install tests do).
         help="What happens when an order takes a customer over its credit limit, for the "
         "customers that have no policy of their own: nothing, a recorded alert, or a block "
-        "that only finance can lift.",
+        "that only finance can lift. Empty: alert.",
     )
     credit_overdue_days = fields.Integer(
         string="Hold After Days Overdue",
@@ -38,7 +39,7 @@ class ResCompany(models.Model):
     )
     credit_require_payment_term = fields.Boolean(
         string="Require Payment Terms",
-        default=True,
+        default=False,
         help="Refuse to confirm an order that has no payment terms.",
     )
     credit_require_address = fields.Boolean(

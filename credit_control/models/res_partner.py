@@ -193,7 +193,7 @@ class ResPartner(models.Model):
     def _get_credit_policy(self):
         """Policy of this commercial partner in the current company."""
         self.ensure_one()
-        return self.sudo().credit_policy or self.env.company.credit_policy
+        return self.sudo().credit_policy or self.env.company.credit_policy or "alert"
 
     def _get_credit_limit_in_force(self):
         """Credit limit of this commercial partner in the current company: the temporary
