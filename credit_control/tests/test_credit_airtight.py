@@ -1,7 +1,7 @@
 """The credit gate seen from outside: each role with its own rights, writing what the web
 client or an RPC call would send."""
 
-from odoo import Command
+from odoo import Command, api
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 
@@ -219,6 +219,13 @@ class TestProtectionFollowsTheCustomer(CreditGateCommon):
             self.contact.with_user(self.salesman).write({"parent_id": self.own_company.id})
         with self.assertRaisesRegex(AccessError, "Only finance"):
             self.contact.with_user(self.salesman).write({"is_company": True})
+        # From the other side: the new company's contacts, as the form sends them. The ORM
+        # writes the contact's parent as the request's user: a session of the salesperson.
+        partners = api.Environment(self.env.cr, self.salesman.id, {})["res.partner"]
+        with self.assertRaisesRegex(AccessError, "Only finance"):
+            partners.browse(self.own_company.id).write({"child_ids": [Command.link(self.contact.id)]})
+        with self.assertRaisesRegex(AccessError, "Only finance"):
+            partners.create({"name": "Shell Ltd", "is_company": True, "child_ids": [Command.link(self.contact.id)]})
         self.assertEqual(self.contact.commercial_partner_id, self.customer)
 
     def test_open_amounts_protect_a_customer_without_limit(self):
