@@ -388,8 +388,12 @@ class ResPartner(models.Model):
 
     def _check_credit_decision_rights(self, vals):
         """Only finance changes what decides whether orders go through; internal syncs (run
-        as superuser) and writes that change nothing are let through."""
-        if self.env.su or self.env.user.has_group("credit_control.group_credit_controller"):
+        as superuser) and writes that change nothing are let through. A member of finance
+        whose own order, or own request, waits does not loosen that customer's credit."""
+        if self.env.su:
+            return
+        if self.env.user.has_group("credit_control.group_credit_controller"):
+            self.filtered(lambda p: p._credit_loosened_by(vals))._credit_check_four_eyes()
             return
         changed = [
             fname
@@ -425,6 +429,42 @@ class ResPartner(models.Model):
             self.check_access("read")
             return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
+
+    def _credit_loosened_by(self, vals):
+        """Whether writing ``vals`` loosens this partner's credit in the current company."""
+        self.ensure_one()
+        old = self.sudo()
+        new = {
+            fname: self._fields[fname].convert_to_cache(vals[fname], self)
+            for fname in CREDIT_DECISION_FIELDS
+            if fname in vals
+        }
+
+        def limit_loosened(before, after):
+            return bool(before) and (not after or after > before)
+
+        ranks = {"none": 0, "alert": 1, "block": 2}
+        company_policy = self.env.company.credit_policy
+        return any(
+            (
+                "credit_limit" in new and limit_loosened(old.credit_limit, new["credit_limit"]),
+                "credit_limit_temporary" in new
+                and limit_loosened(old.credit_limit_temporary, new["credit_limit_temporary"]),
+                "credit_limit_temporary_until" in new
+                and bool(old.credit_limit_temporary)
+                and new["credit_limit_temporary_until"] != old.credit_limit_temporary_until,
+                "credit_policy" in new
+                and ranks[new["credit_policy"] or company_policy] < ranks[old.credit_policy or company_policy],
+                "credit_cash_in_advance" in new and old.credit_cash_in_advance and not new["credit_cash_in_advance"],
+                "use_partner_credit_limit" in new,
+            )
+        )
+
+    def _credit_check_four_eyes(self):
+        """The orders of these customers that wait for a decision of the current company:
+        their salesperson and requester do not decide on them."""
+        pending = self.commercial_partner_id.credit_release_order_ids
+        pending.filtered(lambda o: o.company_id == self.env.company)._credit_check_four_eyes()
 
     def _credit_is_finance(self):
         return self.env.su or self.env.user.has_group("credit_control.group_credit_controller")

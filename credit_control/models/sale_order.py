@@ -639,6 +639,33 @@ class SaleOrder(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
+    def _credit_check_four_eyes(self):
+        """Neither the salesperson of an order nor who asked for its release decides on it,
+        even with finance's rights: they are told who can."""
+        for order in self:
+            involved = order.user_id | order.credit_release_requested_by
+            if self.env.su or self.env.user not in involved:
+                continue
+            finance = self.env.ref("credit_control.group_credit_controller")
+            domain = [
+                ("groups_id", "in", finance.ids),
+                ("company_ids", "in", order.company_id.ids),
+                ("share", "=", False),
+            ]
+            deciders = self.env["res.users"].sudo().search(domain) - involved
+            controller = order.company_id._get_credit_controller()
+            if controller in deciders:
+                deciders = controller | (deciders - controller)
+            raise UserError(
+                _(
+                    "You are the salesperson of %(order)s or asked for its release: another member of finance "
+                    "must decide on it: %(deciders)s.",
+                    order=order.name,
+                    deciders=", ".join(deciders.mapped("name"))
+                    or _("nobody else is in the Credit Control group, ask an administrator to add someone"),
+                )
+            )
+
     def _credit_finance_label(self):
         """Who decides on the credit holds of the order's company, to name in messages."""
         self.ensure_one()

@@ -317,8 +317,13 @@ class TestFourEyes(CreditGateCommon):
         self._request(self.order, user=self.finance)
         with self.assertRaisesRegex(UserError, "another member of finance"):
             self._decide(False, "limit_permanent", user=self.finance, new_limit=5000.0)
+        with self.assertRaisesRegex(UserError, "another member of finance"):
+            self.customer.with_user(self.finance).write({"credit_limit": 5000.0})  # the form, or RPC
+        with self.assertRaisesRegex(UserError, "another member of finance"):
+            self.customer.with_user(self.finance).write({"credit_policy": "none"})
         self.assertEqual(self.customer.credit_limit, 1000.0)
         # Tightening stays possible.
+        self.customer.with_user(self.finance).write({"credit_limit": 800.0})
         self._decide(False, "cash_in_advance", user=self.finance)
         self.assertTrue(self.customer.credit_cash_in_advance)
 

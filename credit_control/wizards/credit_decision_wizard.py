@@ -74,9 +74,7 @@ class CreditDecisionWizard(models.TransientModel):
             self._check_order(order)
         elif self.decision not in ("prepayment", "refuse", "cash_in_advance"):
             # Loosening the credit of a customer whose order waits is deciding on that order.
-            pending = self.partner_id.commercial_partner_id.with_company(self.company_id).credit_release_order_ids
-            for pending_order in pending.filtered(lambda o: o.company_id == self.company_id):
-                self._check_four_eyes(pending_order)
+            self.partner_id.commercial_partner_id.with_company(self.company_id)._credit_check_four_eyes()
         if self.decision in LIMIT_DECISIONS and self.new_limit <= 0:
             raise UserError(_("The new credit limit must be a positive amount."))
         if self.decision == "limit_temporary":
@@ -91,7 +89,7 @@ class CreditDecisionWizard(models.TransientModel):
         if self.company_id != order.company_id:
             raise UserError(_("Order %(order)s is an order of another company.", order=order.name))
         self._check_order_state(order)
-        self._check_four_eyes(order)
+        order._credit_check_four_eyes()
 
     def _check_order_state(self, order):
         growth = order.state == "sale" and order.credit_release_state == "requested"
@@ -113,27 +111,6 @@ class CreditDecisionWizard(models.TransientModel):
                     order=order.name,
                 )
             )
-
-    def _check_four_eyes(self, order):
-        """Neither the salesperson of an order nor who asked for its release decides on it."""
-        involved = order.user_id | order.credit_release_requested_by
-        if self.env.user not in involved:
-            return
-        finance = self.env.ref("credit_control.group_credit_controller")
-        domain = [("groups_id", "in", finance.ids), ("company_ids", "in", order.company_id.ids), ("share", "=", False)]
-        deciders = self.env["res.users"].sudo().search(domain) - involved
-        controller = order.company_id._get_credit_controller()
-        if controller in deciders:
-            deciders = controller | (deciders - controller)
-        raise UserError(
-            _(
-                "You are the salesperson of %(order)s or asked for its release: another member of finance "
-                "must decide on it: %(deciders)s.",
-                order=order.name,
-                deciders=", ".join(deciders.mapped("name"))
-                or _("nobody else is in the Credit Control group, ask an administrator to add someone"),
-            )
-        )
 
     def action_apply(self):
         self.ensure_one()
