@@ -443,18 +443,24 @@ class ResPartner(models.Model):
         def limit_loosened(before, after):
             return bool(before) and (not after or after > before)
 
+        def temporary_loosened():
+            # A temporary limit replaces the limit in force: only one below it tightens.
+            amount = new.get("credit_limit_temporary", old.credit_limit_temporary)
+            until = new.get("credit_limit_temporary_until", old.credit_limit_temporary_until)
+            if (amount, until) == (old.credit_limit_temporary, old.credit_limit_temporary_until):
+                return False
+            in_force = old._get_credit_limit_in_force()
+            return not (amount and in_force and amount <= in_force)
+
         ranks = {"none": 0, "alert": 1, "block": 2}
         company_policy = self.env.company.credit_policy
         return any(
             (
                 "credit_limit" in new and limit_loosened(old.credit_limit, new["credit_limit"]),
-                "credit_limit_temporary" in new
-                and limit_loosened(old.credit_limit_temporary, new["credit_limit_temporary"]),
-                "credit_limit_temporary_until" in new
-                and bool(old.credit_limit_temporary)
-                and new["credit_limit_temporary_until"] != old.credit_limit_temporary_until,
+                bool({"credit_limit_temporary", "credit_limit_temporary_until"} & set(new)) and temporary_loosened(),
                 "credit_policy" in new
-                and ranks[new["credit_policy"] or company_policy] < ranks[old.credit_policy or company_policy],
+                and ranks.get(new["credit_policy"] or company_policy, 0)
+                < ranks.get(old.credit_policy or company_policy, 0),
                 "credit_cash_in_advance" in new and old.credit_cash_in_advance and not new["credit_cash_in_advance"],
                 "use_partner_credit_limit" in new,
             )

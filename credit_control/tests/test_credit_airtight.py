@@ -321,6 +321,10 @@ class TestFourEyes(CreditGateCommon):
             self.customer.with_user(self.finance).write({"credit_limit": 5000.0})  # the form, or RPC
         with self.assertRaisesRegex(UserError, "another member of finance"):
             self.customer.with_user(self.finance).write({"credit_policy": "none"})
+        with self.assertRaisesRegex(UserError, "another member of finance"):
+            self.customer.with_user(self.finance).write(
+                {"credit_limit_temporary": 5000.0, "credit_limit_temporary_until": self.today}
+            )
         self.assertEqual(self.customer.credit_limit, 1000.0)
         # Tightening stays possible.
         self.customer.with_user(self.finance).write({"credit_limit": 800.0})
