@@ -93,6 +93,15 @@ class TestReleaseBinding(CreditGateCommon):
         with self.assertHold("credit hold"):
             order.action_confirm()
 
+    def test_release_is_void_when_the_company_changes(self):
+        company_2 = self.setup_other_company()["company"]
+        self.env.user.company_ids |= company_2
+        self._released()
+        order = self.env["sale.order"].browse(self.order.id)
+        order.write({"company_id": company_2.id})
+        self.assertFalse(order.credit_release_state)
+        self.assertFalse(order.credit_released_company_id)
+
     def test_release_is_void_after_cancellation(self):
         order = self._released()
         order.action_cancel()
