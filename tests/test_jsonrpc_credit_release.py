@@ -104,3 +104,38 @@ class TestJsonRpcCreditRelease(HttpCase):
             0
         ]
         self.assertEqual((order["state"], order["credit_release_state"]), ("sale", "released"))
+
+    def test_release_and_protection_hold_over_rpc(self):
+        """What finance released holds for that customer only, and a salesperson allowed to
+        edit contacts cannot take a limited customer out of its limit."""
+        self.salesman.groups_id |= self.env.ref("base.group_partner_manager")
+        blocked = self.env["res.partner"].create(
+            {"name": "RPC Blocked", "is_company": True, "credit_limit": 100.0, "property_payment_term_id": self.term.id}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+                "payment_term_id": self.term.id,
+                "order_line": [Command.create({"product_id": self.product.id, "price_unit": 1500.0})],
+            }
+        )
+        order._credit_request_release("Payment announced")
+        self.env["credit.decision.wizard"].with_user(self.finance).create(
+            {"partner_id": self.customer.id, "order_id": order.id, "decision": "release", "reason": "Cheque received"}
+        ).action_apply()
+        __, error = self._call(self.salesman, "sale.order", "write", [order.id], {"partner_id": blocked.id})
+        self.assertFalse(error)
+        __, error = self._call(self.salesman, "sale.order", "action_confirm", [order.id])
+        self.assertIn("RPC Blocked", error["data"]["message"])
+        order.invalidate_recordset()
+        self.assertEqual((order.state, order.credit_release_state), ("draft", False))
+        own_id, error = self._call(self.salesman, "res.partner", "create", {"name": "Own Ltd", "is_company": True})
+        self.assertFalse(error)
+        __, error = self._call(
+            self.salesman, "res.partner", "write", [self.customer.id], {"is_company": False, "parent_id": own_id}
+        )
+        self.assertEqual(error["data"]["name"], "odoo.exceptions.AccessError")
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.commercial_partner_id, self.customer)
+        self.assertEqual(self.customer.credit_limit, 1000.0)

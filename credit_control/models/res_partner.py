@@ -15,6 +15,8 @@ CREDIT_DECISION_FIELDS = (
     "credit_limit_temporary",
     "credit_limit_temporary_until",
 )
+# What protects a customer's credit: set in any company, only finance may weaken it.
+CREDIT_PROTECTION_FIELDS = ("credit_limit", "credit_policy", "credit_cash_in_advance", "credit_limit_temporary")
 
 
 class ResPartner(models.Model):
@@ -386,8 +388,12 @@ class ResPartner(models.Model):
 
     def _check_credit_decision_rights(self, vals):
         """Only finance changes what decides whether orders go through; internal syncs (run
-        as superuser) and writes that change nothing are let through."""
-        if self.env.su or self.env.user.has_group("credit_control.group_credit_controller"):
+        as superuser) and writes that change nothing are let through. A member of finance
+        whose own order, or own request, waits does not loosen that customer's credit."""
+        if self.env.su:
+            return
+        if self.env.user.has_group("credit_control.group_credit_controller"):
+            self.filtered(lambda p: p._credit_loosened_by(vals))._credit_check_four_eyes()
             return
         changed = [
             fname
@@ -416,12 +422,154 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._check_credit_decision_rights(vals)
+        self._check_credit_entity_change(vals)
         if not self.env.su and vals and set(vals) <= set(CREDIT_DECISION_FIELDS):
             # Finance decides on the credit of the customers it can read, even without the
             # right to edit contacts.
             self.check_access("read")
             return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
+
+    def _credit_loosened_by(self, vals):
+        """Whether writing ``vals`` loosens this partner's credit in the current company."""
+        self.ensure_one()
+        old = self.sudo()
+        new = {
+            fname: self._fields[fname].convert_to_cache(vals[fname], self)
+            for fname in CREDIT_DECISION_FIELDS
+            if fname in vals
+        }
+
+        def limit_loosened(before, after):
+            return bool(before) and (not after or after > before)
+
+        def temporary_loosened():
+            # A temporary limit replaces the limit in force: only one below it tightens.
+            amount = new.get("credit_limit_temporary", old.credit_limit_temporary)
+            until = new.get("credit_limit_temporary_until", old.credit_limit_temporary_until)
+            if (amount, until) == (old.credit_limit_temporary, old.credit_limit_temporary_until):
+                return False
+            in_force = old._get_credit_limit_in_force()
+            return not (amount and in_force and amount <= in_force)
+
+        ranks = {"none": 0, "alert": 1, "block": 2}
+        company_policy = self.env.company.credit_policy
+        return any(
+            (
+                "credit_limit" in new and limit_loosened(old.credit_limit, new["credit_limit"]),
+                bool({"credit_limit_temporary", "credit_limit_temporary_until"} & set(new)) and temporary_loosened(),
+                "credit_policy" in new
+                and ranks.get(new["credit_policy"] or company_policy, 0)
+                < ranks.get(old.credit_policy or company_policy, 0),
+                "credit_cash_in_advance" in new and old.credit_cash_in_advance and not new["credit_cash_in_advance"],
+                "use_partner_credit_limit" in new,
+            )
+        )
+
+    def _credit_check_four_eyes(self):
+        """The orders of these customers that wait for a decision of the current company:
+        their salesperson and requester do not decide on them."""
+        pending = self.commercial_partner_id.credit_release_order_ids
+        pending.filtered(lambda o: o.company_id == self.env.company)._credit_check_four_eyes()
+
+    def _credit_is_finance(self):
+        return self.env.su or self.env.user.has_group("credit_control.group_credit_controller")
+
+    def _check_credit_entity_change(self, vals):
+        """Moving a contact to another commercial entity (parent, is_company) takes it away
+        from the limit, the policy and the exposure of its own: finance's decision when that
+        entity is protected."""
+        if not {"parent_id", "is_company"}.intersection(vals) or self._credit_is_finance():
+            return
+        moving = self.filtered(lambda p: p._credit_commercial_partner_after(vals) != p.commercial_partner_id)
+        moving.commercial_partner_id._check_credit_protection_kept(moving)
+
+    def _credit_commercial_partner_after(self, vals):
+        """The commercial entity this partner would have after writing ``vals``."""
+        self.ensure_one()
+        is_company = vals.get("is_company", self.is_company)
+        parent = self.browse(vals["parent_id"]) if "parent_id" in vals else self.parent_id
+        if is_company or not parent:
+            return self
+        return parent.commercial_partner_id
+
+    def _check_credit_protection_kept(self, partners):
+        """Refuse, for non-finance users, to take ``partners`` away from the protected
+        commercial entities among ``self``."""
+        protected = self._credit_protected_entities()
+        if protected:
+            moved = partners.filtered(lambda p: p.commercial_partner_id in protected)
+            raise AccessError(
+                _(
+                    "%(partners)s: %(entities)s has a credit limit, a credit policy or open amounts. Only "
+                    "finance (Credit Control group) can move its contacts to another company or merge them "
+                    "elsewhere: ask finance.",
+                    partners=", ".join(moved.mapped("display_name")),
+                    entities=", ".join(protected.mapped("display_name")),
+                )
+            )
+
+    def _credit_protected_entities(self):
+        """The commercial partners among ``self`` that some company protects: a limit, a
+        policy or cash in advance of their own, open receivables or orders not yet invoiced."""
+        entities = self.sudo().commercial_partner_id
+        if not entities:
+            return self.browse()
+        companies = self.env["res.company"].sudo().search([])
+        protected = entities.filtered(
+            lambda e: any(e.with_company(c)[fname] for c in companies for fname in CREDIT_PROTECTION_FIELDS)
+        )
+        others = entities - protected
+        if others:
+            self.env["res.partner"].flush_model(["commercial_partner_id", "credit_open_balances"])
+            self.env["sale.order"].flush_model(["state", "partner_invoice_id", "credit_amount_to_invoice"])
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT partner.commercial_partner_id
+                      FROM res_partner partner
+                     WHERE partner.commercial_partner_id IN %(entities)s
+                       AND EXISTS (SELECT 1 FROM jsonb_each(partner.credit_open_balances) balance
+                                    WHERE (balance.value ->> 0)::numeric <> 0)
+                     UNION
+                    SELECT partner.commercial_partner_id
+                      FROM sale_order sale
+                      JOIN res_partner partner ON partner.id = sale.partner_invoice_id
+                     WHERE partner.commercial_partner_id IN %(entities)s
+                       AND sale.state = 'sale'
+                       AND sale.credit_amount_to_invoice <> 0
+                    """,
+                    entities=tuple(others.ids),
+                )
+            )
+            protected |= self.browse([row[0] for row in rows])
+        return self.browse(protected.ids)
+
+    def _commercial_sync_from_company(self):
+        """The sync from a new parent never lowers a contact's own protection without finance."""
+        if not self.env.user.has_group("credit_control.group_credit_controller"):
+            for partner in self:
+                commercial = partner.commercial_partner_id
+                own = partner._credit_protection_values()
+                if commercial != partner and any(map(any, own)) and own != commercial._credit_protection_values():
+                    raise AccessError(
+                        _(
+                            "%(partner)s has a credit limit or policy of its own: only finance (Credit Control "
+                            "group) can attach it to %(company)s, whose credit terms would replace it.",
+                            partner=partner.display_name,
+                            company=commercial.display_name,
+                        )
+                    )
+        return super()._commercial_sync_from_company()
+
+    def _credit_protection_values(self):
+        """The protection fields of this partner in every company."""
+        self.ensure_one()
+        partner = self.sudo()
+        return [
+            tuple(partner.with_company(company)[fname] for fname in CREDIT_PROTECTION_FIELDS)
+            for company in self.env["res.company"].sudo().search([])
+        ]
 
     # ------------------------------------------------------------------
     # Actions

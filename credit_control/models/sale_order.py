@@ -12,7 +12,14 @@ CREDIT_GATE_FIELDS = {
     "credit_checked_amount",
     "credit_release_reason",
     "credit_release_requested_by",
+    "credit_release_requested_amount",
+    "credit_released_partner_id",
+    "credit_released_company_id",
+    "credit_released_currency_id",
 }
+# What a release is bound to: changing one of them voids it (the currency also follows the
+# pricelist).
+CREDIT_RELEASE_BINDING_TRIGGERS = {"partner_id", "partner_invoice_id", "company_id", "currency_id", "pricelist_id"}
 
 
 class SaleOrder(models.Model):
@@ -32,12 +39,22 @@ class SaleOrder(models.Model):
     )
     credit_release_reason = fields.Text(string="Release Request Reason", copy=False, readonly=True)
     credit_release_requested_by = fields.Many2one("res.users", string="Release Requested By", copy=False, readonly=True)
+    credit_release_requested_amount = fields.Monetary(
+        string="Release Requested Up To",
+        copy=False,
+        readonly=True,
+        help="Total up to which the release was requested: for a confirmed order, its total with the increase.",
+    )
     credit_released_amount = fields.Monetary(
         string="Released Up To",
         copy=False,
         readonly=True,
         help="Finance released this order up to this total: a larger order is checked again.",
     )
+    # What finance released: the release holds for this customer, company and currency only.
+    credit_released_partner_id = fields.Many2one("res.partner", string="Released For", copy=False, readonly=True)
+    credit_released_company_id = fields.Many2one("res.company", copy=False, readonly=True)
+    credit_released_currency_id = fields.Many2one("res.currency", copy=False, readonly=True)
     credit_checked_amount = fields.Monetary(
         copy=False,
         readonly=True,
@@ -81,14 +98,27 @@ class SaleOrder(models.Model):
         )
         return result
 
-    @api.depends("order_line.price_total", "order_line.product_uom_qty", "order_line.qty_invoiced")
+    @api.depends(
+        "order_line.price_total",
+        "order_line.product_uom_qty",
+        "order_line.is_downpayment",
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.quantity",
+        "order_line.invoice_lines.price_total",
+    )
     def _compute_credit_amount_to_invoice(self):
+        """Not yet invoiced by a posted invoice: a draft invoice is no receivable yet, so the
+        order still counts it. A posted down payment is a receivable: it comes off the order
+        until the final invoice deducts it (Odoo's qty_invoiced_posted)."""
         for order in self:
-            order.credit_amount_to_invoice = sum(
-                line.price_total * max(line.product_uom_qty - line.qty_invoiced, 0.0) / line.product_uom_qty
-                for line in order.order_line
-                if not line.display_type and line.product_uom_qty > 0
-            )
+            amount = 0.0
+            for line in order.order_line.filtered(lambda sol: not sol.display_type):
+                if line.is_downpayment:
+                    amount -= line._credit_posted_invoiced_total()
+                elif line.product_uom_qty > 0:
+                    remaining = max(line.product_uom_qty - line.qty_invoiced_posted, 0.0)
+                    amount += line.price_total * remaining / line.product_uom_qty
+            order.credit_amount_to_invoice = max(amount, 0.0)
 
     # ------------------------------------------------------------------
     # The gate: one evaluation, used to confirm, to warn and to hold
@@ -106,12 +136,14 @@ class SaleOrder(models.Model):
             order.credit_exposure = result.get("exposure", 0.0)
             order.credit_limit_effective = result.get("limit", 0.0)
 
-    def _credit_evaluate(self, lock=False):
+    def _credit_evaluate(self, lock=False, increase=None):
         """What the gate says of each order, without acting on it.
 
         A constant number of queries per company: the exposure of all the customers at once.
         With ``lock``, the customers' rows are locked first, so that two transactions
         confirming orders of the same customer cannot both pass on the same exposure.
+        ``increase`` ({order id: amount in the order's currency}) evaluates orders as if
+        their total grew by that amount (a release requested for a confirmed order's growth).
 
         :return: {order id: {missing, reasons, blocking, alert, releasable, exposure, limit}}
         """
@@ -124,10 +156,10 @@ class SaleOrder(models.Model):
                 self._credit_lock_partners(to_measure)
             exposures = to_measure._get_credit_exposure(company, current_orders=orders)
             for order in orders:
-                results[order.id] = order._credit_evaluate_order(exposures)
+                results[order.id] = order._credit_evaluate_order(exposures, (increase or {}).get(order.id, 0.0))
         return results
 
-    def _credit_evaluate_order(self, exposures):
+    def _credit_evaluate_order(self, exposures, increase=0.0):
         self.ensure_one()
         debtor = self.partner_invoice_id.commercial_partner_id.with_company(self.company_id)
         currency = self.company_id.currency_id
@@ -142,9 +174,12 @@ class SaleOrder(models.Model):
             "limit": debtor._get_credit_limit_in_force(),
         }
         exposure = exposures.get(debtor.id)
+        if exposure and increase:
+            added = self.currency_id._convert(increase, currency, self.company_id, fields.Date.context_today(self))
+            exposure = dict(exposure, current=exposure["current"] + added)
         if exposure:
             result["exposure"] = sum(exposure[key] for key in ("receivable", "order_book", "current"))
-        if not (paid_in_full or self._credit_is_released()):
+        if not (paid_in_full or self._credit_is_released(self.amount_total + increase)):
             hard_reasons = self._credit_cash_in_advance_reasons(debtor)
             policy_reasons = self._credit_policy_reasons(debtor, exposure, result["limit"]) if exposure else []
             policy = debtor._get_credit_policy()
@@ -232,15 +267,25 @@ class SaleOrder(models.Model):
             )
         return reasons
 
-    def _credit_is_released(self):
+    def _credit_is_released(self, total=None):
+        """Released by finance for this very order: the same customer, company and currency,
+        and a total up to what was released."""
         self.ensure_one()
+        total = self.amount_total if total is None else total
         return (
             self.credit_release_state == "released"
-            and float_compare(
-                self.amount_total, self.credit_released_amount, precision_rounding=self.currency_id.rounding
-            )
-            <= 0
+            and self._credit_release_binding() == self._credit_released_binding()
+            and float_compare(total, self.credit_released_amount, precision_rounding=self.currency_id.rounding) <= 0
         )
+
+    def _credit_release_binding(self):
+        """What a release holds for: the debtor, the company and the currency of the order."""
+        self.ensure_one()
+        return (self.partner_invoice_id.commercial_partner_id, self.company_id, self.currency_id)
+
+    def _credit_released_binding(self):
+        self.ensure_one()
+        return (self.credit_released_partner_id, self.credit_released_company_id, self.credit_released_currency_id)
 
     def _credit_is_paid_in_full(self):
         """An order paid in full online is cash in advance: it passes."""
@@ -277,10 +322,71 @@ class SaleOrder(models.Model):
         if not self.env.su:
             self._check_credit_gate_fields(vals)
         confirming = self.filtered(lambda o: o.state != "sale") if vals.get("state") == "sale" else self.browse()
+        bindings = {}
+        if CREDIT_RELEASE_BINDING_TRIGGERS.intersection(vals):
+            watched = self.filtered(lambda o: o.credit_release_state in ("released", "requested") or o.state == "sale")
+            bindings = {order: order._credit_release_binding() for order in watched}
         result = super().write(vals)
+        moved = self.browse(
+            [order.id for order, binding in bindings.items() if order._credit_release_binding() != binding]
+        )
+        if vals.get("state") == "cancel":
+            self.filtered("credit_release_state")._credit_void_release(_("the order was cancelled"))
+        elif moved:
+            moved.filtered("credit_release_state")._credit_void_release(
+                _("its customer, company or currency changed since finance decided")
+            )
         if confirming:
             confirming._credit_check_confirmation()
+        # A confirmed order moved to another customer, company or currency is checked for it.
+        moved.filtered(lambda o: o.state == "sale" and o not in confirming)._credit_check_confirmation(
+            from_quotation=False
+        )
         return result
+
+    def _credit_void_release(self, why):
+        """A release, or a pending request, holds for the order as finance saw it: any change of
+        what it is bound to, or a cancellation, voids it; finance's to-do is closed."""
+        voided = self.filtered(lambda o: o.credit_release_state in ("released", "requested"))
+        for order in voided:
+            was_requested = order.credit_release_state == "requested"
+            order._credit_release_activities().sudo().action_feedback(feedback=_("Request void: %(why)s.", why=why))
+            order.sudo().write(
+                {
+                    "credit_release_state": False,
+                    "credit_released_amount": 0.0,
+                    "credit_release_requested_amount": 0.0,
+                    "credit_released_partner_id": False,
+                    "credit_released_company_id": False,
+                    "credit_released_currency_id": False,
+                }
+            )
+            body = (
+                _("The credit release request is void: %(why)s. Ask finance again if needed.", why=why)
+                if was_requested
+                else _("The credit release is void: %(why)s. Ask finance again if needed.", why=why)
+            )
+            order.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _credit_release_activities(self):
+        """Finance's to-dos about the release of these orders, on their customers."""
+        activity_type = self.env.ref("credit_control.mail_activity_credit_release")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("activity_type_id", "=", activity_type.id),
+                    ("res_model", "=", "res.partner"),
+                    (
+                        "res_id",
+                        "in",
+                        self.partner_invoice_id.commercial_partner_id.ids + self.credit_released_partner_id.ids,
+                    ),
+                ]
+            )
+        )
+        return activities.filtered(lambda a: any(a.summary and f"{order.name} (" in a.summary for order in self))
 
     @api.model
     def _check_credit_gate_fields(self, vals):
@@ -294,19 +400,24 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def _credit_check_confirmation(self, from_quotation=True):
-        """Refuse the orders the gate blocks; record the alerts; remember what passed."""
+    def _credit_check_confirmation(self, from_quotation=True, grown=False):
+        """Refuse the orders the gate blocks; record the alerts; remember what passed.
+        ``grown``: confirmed orders whose total grows."""
         evaluation = self._credit_evaluate(lock=True)
         blocked = self.filtered(lambda o: evaluation[o.id]["blocking"])
         if blocked:
-            self._credit_raise_blocked(blocked, evaluation, from_quotation)
+            self._credit_raise_blocked(blocked, evaluation, from_quotation, grown)
         for order in self:
             if evaluation[order.id]["alert"]:
                 order._credit_post_alert(evaluation[order.id]["reasons"])
             order.sudo().credit_checked_amount = order.amount_total
 
-    def _credit_raise_blocked(self, blocked, evaluation, from_quotation):
-        error = self._credit_blocked_error(blocked, evaluation, from_quotation)
+    def _credit_raise_blocked(self, blocked, evaluation, from_quotation, grown=False):
+        error = (
+            self._credit_growth_blocked_error(blocked, evaluation)
+            if grown
+            else self._credit_blocked_error(blocked, evaluation, from_quotation)
+        )
         # The transaction is rolled back: callers that catch the error in a savepoint must
         # not keep the refused state in their cache.
         self.env.invalidate_all()
@@ -325,8 +436,14 @@ class SaleOrder(models.Model):
             [_("%(order)s is on credit hold and cannot be confirmed:", order=order.name)] + result["reasons"]
         )
         if order.credit_release_state == "requested":
-            return UserError(message + "\n" + _("A release was requested: finance will decide."))
-        message += "\n" + _("Finance can release it: ask for a release with a reason.")
+            return UserError(
+                message
+                + "\n"
+                + _("A release was requested: %(finance)s will decide.", finance=order._credit_finance_label())
+            )
+        message += "\n" + _(
+            "%(finance)s can release it: ask for a release with a reason.", finance=order._credit_finance_label()
+        )
         if len(blocked) == 1 and from_quotation:
             return RedirectWarning(
                 message,
@@ -335,6 +452,50 @@ class SaleOrder(models.Model):
                 {"default_order_id": order.id},
             )
         return UserError(message)
+
+    def _credit_growth_blocked_error(self, blocked, evaluation):
+        """A confirmed order would grow over what the customer's credit allows: say who can
+        release the increase and how, to the salesperson as to the accountant posting a bill."""
+        order = blocked[0]
+        result = evaluation[order.id]
+        if result["missing"]:
+            return self._credit_blocked_error(blocked, evaluation, False)
+        total = format_amount(self.env, order.amount_total, order.currency_id)
+        lines = [
+            _(
+                "%(order)s is on credit hold: this change takes its total to %(total)s.",
+                order=order.name,
+                total=total,
+            ),
+            *result["reasons"],
+        ]
+        finance = order._credit_finance_label()
+        if order.credit_release_state == "requested":
+            lines.append(
+                _(
+                    "A release up to %(amount)s was requested: %(finance)s will decide; do this again once released.",
+                    amount=format_amount(self.env, order.credit_release_requested_amount, order.currency_id),
+                    finance=finance,
+                )
+            )
+            return UserError("\n".join(lines))
+        lines.append(
+            _(
+                "%(finance)s can release the increase: request a release of %(order)s up to %(total)s "
+                "(Request Credit Release), then do this again once released.",
+                finance=finance,
+                order=order.name,
+                total=total,
+            )
+        )
+        if len(blocked) == 1:
+            return RedirectWarning(
+                "\n".join(lines),
+                self.env.ref("credit_control.credit_release_request_action").id,
+                _("Request Credit Release"),
+                {"default_order_id": order.id, "default_requested_amount": order.amount_total},
+            )
+        return UserError("\n".join(lines))
 
     def _credit_post_alert(self, reasons):
         """Alert policy: the order goes through, the chatter keeps why, finance is told."""
@@ -383,7 +544,7 @@ class SaleOrder(models.Model):
             )
         )
         if grown:
-            grown._credit_check_confirmation(from_quotation=False)
+            grown._credit_check_confirmation(from_quotation=False, grown=True)
 
     # ------------------------------------------------------------------
     # Release requests
@@ -394,31 +555,69 @@ class SaleOrder(models.Model):
         action["context"] = {"default_order_id": self.id}
         return action
 
-    def _credit_request_release(self, reason):
-        """The salesperson asks finance to release this held quotation."""
+    def _credit_request_release(self, reason, amount=0.0):
+        """Ask finance to release this held quotation, or the growth of this confirmed order
+        up to ``amount`` (its new total, in the order's currency)."""
         self.ensure_one()
-        if self.state not in ("draft", "sent"):
-            raise UserError(_("Only a quotation can be released; %(order)s is not one.", order=self.name))
         if not (reason or "").strip():
             raise UserError(_("Explain to finance why this order should be released."))
         if self.credit_release_state == "requested":
-            raise UserError(_("A release of %(order)s was already requested.", order=self.name))
-        result = self._credit_evaluate()[self.id]
+            raise UserError(
+                _(
+                    "A release of %(order)s up to %(amount)s was already requested: %(finance)s will decide.",
+                    order=self.name,
+                    amount=format_amount(self.env, self.credit_release_requested_amount, self.currency_id),
+                    finance=self._credit_finance_label(),
+                )
+            )
+        if self.state in ("draft", "sent"):
+            amount = self.amount_total
+            result = self._credit_evaluate()[self.id]
+        elif self.state == "sale":
+            rounding = self.currency_id.rounding
+            if float_compare(amount or 0.0, self.amount_total, precision_rounding=rounding) <= 0:
+                raise UserError(
+                    _(
+                        "%(order)s is confirmed: a release is for its increase. Give its new total, "
+                        "above the current %(total)s.",
+                        order=self.name,
+                        total=format_amount(self.env, self.amount_total, self.currency_id),
+                    )
+                )
+            result = self._credit_evaluate(increase={self.id: amount - self.amount_total})[self.id]
+        else:
+            raise UserError(
+                _(
+                    "Only a quotation, or the increase of a confirmed order, can be released; %(order)s is neither.",
+                    order=self.name,
+                )
+            )
         if not result["releasable"]:
-            raise UserError(_("%(order)s is not on credit hold: confirm it, or complete it first.", order=self.name))
+            raise UserError(
+                _(
+                    "%(order)s at %(amount)s is not on credit hold: go ahead, or complete it first.",
+                    order=self.name,
+                    amount=format_amount(self.env, amount, self.currency_id),
+                )
+            )
+        debtor, company, currency = self._credit_release_binding()
         self.sudo().write(
             {
                 "credit_release_state": "requested",
                 "credit_release_reason": reason,
                 "credit_release_requested_by": self.env.uid,
+                "credit_release_requested_amount": amount,
+                "credit_released_amount": 0.0,
+                "credit_released_partner_id": debtor.id,
+                "credit_released_company_id": company.id,
+                "credit_released_currency_id": currency.id,
             }
         )
-        debtor = self.partner_invoice_id.commercial_partner_id
         controller = self.company_id._get_credit_controller()
         summary = _(
             "Credit release: %(order)s (%(amount)s)",
             order=self.name,
-            amount=format_amount(self.env, self.amount_total, self.currency_id),
+            amount=format_amount(self.env, amount, self.currency_id),
         )
         note = Markup("<p>%s</p><p>%s</p>") % (reason, Markup("<br/>").join(result["reasons"]))
         debtor.sudo().activity_schedule(
@@ -428,6 +627,49 @@ class SaleOrder(models.Model):
             user_id=controller.id or self.env.uid,
         )
         self.message_post(
-            body=Markup("<p>%s</p><p>%s</p>") % (_("Credit release requested from finance:"), reason),
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                _(
+                    "Credit release up to %(amount)s requested from %(finance)s:",
+                    amount=format_amount(self.env, amount, self.currency_id),
+                    finance=self._credit_finance_label(),
+                ),
+                reason,
+            ),
             subtype_xmlid="mail.mt_note",
         )
+
+    def _credit_check_four_eyes(self):
+        """Neither the salesperson of an order nor who asked for its release decides on it,
+        even with finance's rights: they are told who can."""
+        for order in self:
+            involved = order.user_id | order.credit_release_requested_by
+            if self.env.su or self.env.user not in involved:
+                continue
+            finance = self.env.ref("credit_control.group_credit_controller")
+            domain = [
+                ("groups_id", "in", finance.ids),
+                ("company_ids", "in", order.company_id.ids),
+                ("share", "=", False),
+            ]
+            deciders = self.env["res.users"].sudo().search(domain) - involved
+            controller = order.company_id._get_credit_controller()
+            if controller in deciders:
+                deciders = controller | (deciders - controller)
+            raise UserError(
+                _(
+                    "You are the salesperson of %(order)s or asked for its release: another member of finance "
+                    "must decide on it: %(deciders)s.",
+                    order=order.name,
+                    deciders=", ".join(deciders.mapped("name"))
+                    or _("nobody else is in the Credit Control group, ask an administrator to add someone"),
+                )
+            )
+
+    def _credit_finance_label(self):
+        """Who decides on the credit holds of the order's company, to name in messages."""
+        self.ensure_one()
+        controller = self.company_id._get_credit_controller()
+        if controller:
+            return _("%(name)s (finance)", name=controller.name)
+        return _("finance (Credit Control group)")

@@ -15,3 +15,17 @@ class SaleOrderLine(models.Model):
         if {"product_uom_qty", "price_unit", "discount", "tax_id"}.intersection(vals):
             self.order_id._credit_recheck_grown_orders()
         return result
+
+    def _credit_posted_invoiced_total(self):
+        """What posted invoices billed of this line, taxes included, credit notes deducted,
+        in the order's currency."""
+        self.ensure_one()
+        total = 0.0
+        for invoice_line in self._get_invoice_lines():
+            move = invoice_line.move_id
+            if move.state == "posted" or move.payment_state == "invoicing_legacy":
+                amount = invoice_line.currency_id._convert(
+                    invoice_line.price_total, self.currency_id, self.company_id, move.invoice_date or move.date
+                )
+                total += amount * -move.direction_sign
+        return total

@@ -20,12 +20,18 @@ class CreditDecisionWizard(models.TransientModel):
     order_id = fields.Many2one(
         "sale.order",
         domain="[('partner_invoice_id', 'child_of', partner_id), ('company_id', '=', company_id),"
-        " ('state', 'in', ('draft', 'sent'))]",
+        " '|', ('state', 'in', ('draft', 'sent')),"
+        " '&', ('state', '=', 'sale'), ('credit_release_state', '=', 'requested')]",
     )
     order_amount = fields.Monetary(
         related="order_id.amount_total", string="Order Total", currency_field="order_currency_id"
     )
     order_currency_id = fields.Many2one(related="order_id.currency_id", string="Order Currency")
+    order_requested_amount = fields.Monetary(
+        related="order_id.credit_release_requested_amount",
+        string="Release Requested Up To",
+        currency_field="order_currency_id",
+    )
     order_hold_message = fields.Text(related="order_id.credit_hold_message")
     release_reason = fields.Text(related="order_id.credit_release_reason", string="Salesperson's Request")
     decision = fields.Selection(
@@ -65,24 +71,10 @@ class CreditDecisionWizard(models.TransientModel):
         if self.decision in ORDER_DECISIONS and not order:
             raise UserError(_("Choose the order this decision is about."))
         if order:
-            if order.partner_invoice_id.commercial_partner_id != self.partner_id.commercial_partner_id:
-                raise UserError(_("Order %(order)s is not an order of this customer.", order=order.name))
-            if order.state not in ("draft", "sent"):
-                raise UserError(
-                    _(
-                        "Order %(order)s is %(state)s: only a quotation waiting for confirmation can be "
-                        "released, refused or sent for prepayment.",
-                        order=order.name,
-                        state=dict(order._fields["state"]._description_selection(self.env))[order.state],
-                    )
-                )
-            if order.user_id == self.env.user:
-                raise UserError(
-                    _(
-                        "You are the salesperson of %(order)s: another member of finance must decide on it.",
-                        order=order.name,
-                    )
-                )
+            self._check_order(order)
+        elif self.decision not in ("prepayment", "refuse", "cash_in_advance"):
+            # Loosening the credit of a customer whose order waits is deciding on that order.
+            self.partner_id.commercial_partner_id.with_company(self.company_id)._credit_check_four_eyes()
         if self.decision in LIMIT_DECISIONS and self.new_limit <= 0:
             raise UserError(_("The new credit limit must be a positive amount."))
         if self.decision == "limit_temporary":
@@ -90,6 +82,35 @@ class CreditDecisionWizard(models.TransientModel):
                 raise UserError(_("Set the date until which the temporary limit applies."))
             if self.limit_end_date < fields.Date.context_today(self):
                 raise UserError(_("The end date of a temporary limit cannot be in the past."))
+
+    def _check_order(self, order):
+        if order.partner_invoice_id.commercial_partner_id != self.partner_id.commercial_partner_id:
+            raise UserError(_("Order %(order)s is not an order of this customer.", order=order.name))
+        if self.company_id != order.company_id:
+            raise UserError(_("Order %(order)s is an order of another company.", order=order.name))
+        self._check_order_state(order)
+        order._credit_check_four_eyes()
+
+    def _check_order_state(self, order):
+        growth = order.state == "sale" and order.credit_release_state == "requested"
+        if order.state not in ("draft", "sent") and not growth:
+            raise UserError(
+                _(
+                    "Order %(order)s is %(state)s: only a quotation waiting for confirmation, or a "
+                    "confirmed order whose increase waits for a release, can be released, refused or "
+                    "sent for prepayment.",
+                    order=order.name,
+                    state=dict(order._fields["state"]._description_selection(self.env))[order.state],
+                )
+            )
+        if growth and self.decision == "prepayment":
+            raise UserError(
+                _(
+                    "Order %(order)s is confirmed: release its increase or refuse it; prepayment is asked "
+                    "on quotations.",
+                    order=order.name,
+                )
+            )
 
     def action_apply(self):
         self.ensure_one()
@@ -112,10 +133,23 @@ class CreditDecisionWizard(models.TransientModel):
 
     # One method per decision; each returns extra values for the history.
     def _apply_release(self, partner):
-        self.order_id.sudo().write(
-            {"credit_release_state": "released", "credit_released_amount": self.order_id.amount_total}
+        """Released for this order as finance sees it: its customer, company and currency, up
+        to its total (or, for a confirmed order, the new total requested for its increase)."""
+        order = self.order_id
+        amount = order.amount_total
+        if order.state == "sale":
+            amount = max(amount, order.credit_release_requested_amount)
+        debtor, company, currency = order._credit_release_binding()
+        order.sudo().write(
+            {
+                "credit_release_state": "released",
+                "credit_released_amount": amount,
+                "credit_released_partner_id": debtor.id,
+                "credit_released_company_id": company.id,
+                "credit_released_currency_id": currency.id,
+            }
         )
-        return {"released_amount": self.order_id.amount_total}
+        return {"released_amount": amount}
 
     def _apply_limit_temporary(self, partner):
         partner.write({"credit_limit_temporary": self.new_limit, "credit_limit_temporary_until": self.limit_end_date})
@@ -166,13 +200,16 @@ class CreditDecisionWizard(models.TransientModel):
                 before=format_amount(self.env, decision.limit_before, currency),
                 after=format_amount(self.env, decision.limit_after, currency),
             )
+        if decision.released_amount:
+            body += Markup("<p>%s</p>") % _(
+                "Released up to %(amount)s for %(order)s.",
+                amount=format_amount(self.env, decision.released_amount, self.order_id.currency_id),
+                order=self.order_id.name,
+            )
         # Finance may not edit contacts, and posting on a partner requires it.
         partner.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
         order = self.order_id
         if order:
             salesperson = order.credit_release_requested_by | order.user_id
             order.message_post(body=body, partner_ids=salesperson.partner_id.ids, subtype_xmlid="mail.mt_note")
-            activity_type = self.env.ref("credit_control.mail_activity_credit_release")
-            partner.activity_ids.filtered(
-                lambda a: a.activity_type_id == activity_type and order.name in (a.summary or "")
-            ).sudo().action_feedback(feedback=label)
+            order._credit_release_activities().action_feedback(feedback=label)
