@@ -7,3 +7,4 @@ from . import test_commission_security
 from . import test_commission_export
 from . import test_commission_concurrency
 from . import test_commission_web
+from . import test_commission_cash_only
