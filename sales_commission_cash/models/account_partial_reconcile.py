@@ -181,19 +181,21 @@ class AccountPartialReconcile(models.Model):
         if not collections:
             return self.env["commission.line"]
         invoices = self.env["account.move"].union(*(invoice for _p, invoice, _d, _c in collections))
+        commission_line = self.env["commission.line"].sudo()
+        commission_line._lock_invoices(invoices)
+        earned = commission_line._earned_pairs(self)
         shares = self.env["commission.split"].sudo()._shares_of(invoices)
         salespeople = {
             (invoice.company_id.id, user_id) for invoice in invoices for user_id, _share in shares.get(invoice.id, [])
         }
         plans = self.env["commission.plan"].sudo()._plans_for(salespeople)
-        commission_line = self.env["commission.line"].sudo()
         collected_before = commission_line._collected_by_tier_period(plans, [date for _p, _i, date, _c in collections])
         vals_list = []
         for partial, invoice, date, collected_total in collections:
             company = invoice.company_id
             for user_id, share in shares.get(invoice.id, []):
                 plan = plans.get((company.id, user_id))
-                if not plan:
+                if not plan or (partial.id, user_id) in earned:
                     continue
                 collected = company.currency_id.round(collected_total * share)
                 period_key = (company.id, user_id, plan._period_start(date))
@@ -211,6 +213,7 @@ class AccountPartialReconcile(models.Model):
                         "partner_id": invoice.commercial_partner_id.id,
                         "partial_id": partial.id,
                         "date": date,
+                        "collection_date": date,
                         "kind": "earned",
                         "collected": collected,
                         "rate": rate,
