@@ -1,7 +1,7 @@
 {
     "name": "Sales Commission on Collected Cash",
     "summary": "Salespeople earn their commission when the customer pays, with settlements and an XLSX report",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "author": "Cash-first credit management",
     "website": "https://github.com/cash-first/credit-management",

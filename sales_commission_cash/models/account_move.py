@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 
@@ -16,8 +16,28 @@ class AccountMove(models.Model):
 
     @api.constrains("commission_split_ids")
     def _check_commission_split_total(self):
-        for move in self.filtered("commission_split_ids"):
-            if float_compare(sum(move.commission_split_ids.mapped("share")), 100.0, precision_digits=2):
+        """Also checked by the split lines themselves, whoever writes them; the totals are
+        read from the database, where every line written so far is."""
+        totals = (
+            self.env["commission.split"].sudo()._read_group([("move_id", "in", self.ids)], ["move_id"], ["share:sum"])
+        )
+        for move, total in totals:
+            if float_compare(total, 100.0, precision_digits=2):
                 raise ValidationError(
                     self.env._("The commission split of %(invoice)s must total 100 %%.", invoice=move.display_name)
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_commission_lines(self):
+        """The commission lines of an invoice are the audit trail of what was earned and paid
+        (a settled line, or an earning and its clawback): the invoice stays."""
+        with_lines = self.env["commission.line"].sudo().search([("move_id", "in", self.ids)], limit=1).move_id
+        if with_lines:
+            raise UserError(
+                self.env._(
+                    "%(invoice)s cannot be deleted: salespeople earned commission on its payments, and its "
+                    "commission lines (earnings, clawbacks, settlements) are kept as the audit trail. "
+                    "Cancel it instead.",
+                    invoice=with_lines.display_name,
+                )
+            )

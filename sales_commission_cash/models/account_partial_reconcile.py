@@ -1,6 +1,8 @@
 from odoo import api, models
 
 COMMISSION_TYPES = ("out_invoice", "out_refund")
+# Only what is settled in these journals is cash.
+CASH_JOURNAL_TYPES = ("bank", "cash")
 
 
 class AccountPartialReconcile(models.Model):
@@ -18,8 +20,9 @@ class AccountPartialReconcile(models.Model):
         return super().unlink()
 
     def _commission_sides(self):
-        """(invoice line, cash line, sign) when a customer document meets cash; credit notes
-        matched with invoices, and exchange differences, earn nothing."""
+        """(invoice line, counterpart line, sign) when a customer document meets a journal
+        entry, whose cash share then decides what earns; credit notes matched with
+        invoices, and exchange differences, earn nothing."""
         self.ensure_one()
         for doc_line, cash_line in (
             (self.debit_move_id, self.credit_move_id),
@@ -47,25 +50,71 @@ class AccountPartialReconcile(models.Model):
     def _commission_untaxed_share(invoice):
         return invoice.amount_untaxed_signed / invoice.amount_total_signed if invoice.amount_total_signed else 0.0
 
-    @staticmethod
-    def _commission_writeoff_share(cash_line):
-        """A payment with a write-off credits the invoice with cash plus the amount written
-        off: only the cash (liquidity lines) earns."""
-        move = cash_line.move_id
-        counterpart = move.line_ids - cash_line
-        liquidity = counterpart.filtered(
-            lambda line: line.account_id.account_type in ("asset_cash", "liability_credit_card")
+    @api.model
+    def _commission_cash_accounts(self, moves):
+        """{journal: accounts} whose lines are cash in the entries of `moves` made in bank
+        and cash journals: liquidity accounts (type Bank and Cash), the outstanding
+        receipts and payments accounts of the journal's payment methods, the company's
+        default ones, and each payment's own outstanding account."""
+        journals = moves.journal_id.filtered(lambda journal: journal.type in CASH_JOURNAL_TYPES)
+        if not journals:
+            return {}
+        journals.fetch(["type", "company_id", "inbound_payment_method_line_ids", "outbound_payment_method_line_ids"])
+        method_lines = journals.inbound_payment_method_line_ids | journals.outbound_payment_method_line_ids
+        method_lines.fetch(["journal_id", "payment_account_id"])
+        roots = journals.company_id.root_id
+        defaults = (
+            self.env["ir.model.data"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("module", "=", "account"),
+                    ("model", "=", "account.account"),
+                    (
+                        "name",
+                        "in",
+                        [
+                            f"{root.id}_account_journal_payment_{side}_account_id"
+                            for root in roots
+                            for side in ("debit", "credit")
+                        ],
+                    ),
+                ],
+                ["name", "res_id"],
+            )
         )
-        payment = move.origin_payment_id
-        if payment:
-            liquidity = counterpart.filtered(lambda line: line.account_id == payment.outstanding_account_id)
-        if not liquidity or not cash_line.balance:
-            return 1.0
-        return min(1.0, abs(sum(liquidity.mapped("balance")) / cash_line.balance))
+        default_ids = {
+            root.id: {data.res_id for data in defaults if data.name.startswith(f"{root.id}_")} for root in roots
+        }
+        accounts = {}
+        for journal in journals:
+            journal_methods = journal.inbound_payment_method_line_ids | journal.outbound_payment_method_line_ids
+            accounts[journal] = set(journal_methods.payment_account_id.ids) | default_ids[journal.company_id.root_id.id]
+        for move in moves:
+            if move.journal_id in accounts and move.origin_payment_id.outstanding_account_id:
+                accounts[move.journal_id].add(move.origin_payment_id.outstanding_account_id.id)
+        return accounts
+
+    @staticmethod
+    def _commission_cash_share(move, direction, cash_account_ids):
+        """Share of `move` that is cash, seen from its line of sign `direction` reconciled
+        with the invoice: the cash moving the other way (net), over everything moving the
+        other way. A payment is all cash; with a write-off, cash / (cash + write-off); an
+        entry outside bank and cash journals, or without cash lines, none."""
+        if cash_account_ids is None:
+            return 0.0
+        total = cash = 0.0
+        for line in move.line_ids:
+            if line.balance * direction < 0:
+                total -= direction * line.balance
+            if line.account_id.id in cash_account_ids or line.account_id.account_type == "asset_cash":
+                cash -= direction * line.balance
+        return max(0.0, min(1.0, cash / total)) if total else 0.0
 
     def _commission_fetch(self):
         """Read what the computation needs, one query per model whatever the number of
-        reconciliations (the ORM would read it in batches of a thousand)."""
+        reconciliations (the ORM would read it in batches of a thousand); return the
+        journal entries met, whose lines tell how much of them is cash."""
         self.fetch(
             [
                 "debit_move_id",
@@ -90,12 +139,18 @@ class AccountPartialReconcile(models.Model):
                 "amount_total_signed",
             ]
         )
+        entries = lines.move_id.filtered(lambda move: move.move_type == "entry")
+        entries.origin_payment_id.fetch(["outstanding_account_id"])
+        entries.fetch(["line_ids"])
+        entries.line_ids.fetch(["account_id", "balance"])
+        entries.line_ids.account_id.fetch(["account_type"])
+        return entries
 
     def _commission_collections(self):
         """[(partial, invoice, cash date, untaxed amount collected)] in payment order; the
         shares of invoices and payments are computed once per document."""
-        self._commission_fetch()
-        untaxed_share, writeoff_share, collections = {}, {}, []
+        cash_accounts = self._commission_cash_accounts(self._commission_fetch())
+        untaxed_share, cash_share, collections = {}, {}, []
         for partial in self:
             sides = partial._commission_sides()
             if not sides:
@@ -104,13 +159,15 @@ class AccountPartialReconcile(models.Model):
             invoice = doc_line.move_id
             if invoice not in untaxed_share:
                 untaxed_share[invoice] = self._commission_untaxed_share(invoice)
-            if cash_line not in writeoff_share:
-                writeoff_share[cash_line] = self._commission_writeoff_share(cash_line)
+            cash_key = (cash_line.move_id, 1 if cash_line.balance > 0 else -1)
+            if cash_key not in cash_share:
+                cash_share[cash_key] = self._commission_cash_share(
+                    *cash_key, cash_accounts.get(cash_line.move_id.journal_id)
+                )
+            if not cash_share[cash_key]:
+                continue
             collected = (
-                sign
-                * self._commission_cash_amount(partial, cash_line)
-                * untaxed_share[invoice]
-                * writeoff_share[cash_line]
+                sign * self._commission_cash_amount(partial, cash_line) * untaxed_share[invoice] * cash_share[cash_key]
             )
             collections.append((partial, invoice, cash_line.date, collected))
         collections.sort(key=lambda item: (item[2], item[0].id))
@@ -124,19 +181,21 @@ class AccountPartialReconcile(models.Model):
         if not collections:
             return self.env["commission.line"]
         invoices = self.env["account.move"].union(*(invoice for _p, invoice, _d, _c in collections))
+        commission_line = self.env["commission.line"].sudo()
+        commission_line._lock_invoices(invoices)
+        earned = commission_line._earned_pairs(self)
         shares = self.env["commission.split"].sudo()._shares_of(invoices)
         salespeople = {
             (invoice.company_id.id, user_id) for invoice in invoices for user_id, _share in shares.get(invoice.id, [])
         }
         plans = self.env["commission.plan"].sudo()._plans_for(salespeople)
-        commission_line = self.env["commission.line"].sudo()
         collected_before = commission_line._collected_by_tier_period(plans, [date for _p, _i, date, _c in collections])
         vals_list = []
         for partial, invoice, date, collected_total in collections:
             company = invoice.company_id
             for user_id, share in shares.get(invoice.id, []):
                 plan = plans.get((company.id, user_id))
-                if not plan:
+                if not plan or (partial.id, user_id) in earned:
                     continue
                 collected = company.currency_id.round(collected_total * share)
                 period_key = (company.id, user_id, plan._period_start(date))
@@ -154,6 +213,7 @@ class AccountPartialReconcile(models.Model):
                         "partner_id": invoice.commercial_partner_id.id,
                         "partial_id": partial.id,
                         "date": date,
+                        "collection_date": date,
                         "kind": "earned",
                         "collected": collected,
                         "rate": rate,

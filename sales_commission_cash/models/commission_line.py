@@ -16,6 +16,7 @@ INSERTED_COLUMNS = (
     "partial_id",
     "origin_line_id",
     "date",
+    "collection_date",
     "kind",
     "collected",
     "rate",
@@ -32,16 +33,38 @@ class CommissionLine(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
     plan_id = fields.Many2one("commission.plan", ondelete="restrict")
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
+    # Lines are the audit trail of what was earned and paid: nothing deletes them.
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="restrict")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
     partial_id = fields.Many2one("account.partial.reconcile", index="btree_not_null", ondelete="set null")
-    origin_line_id = fields.Many2one("commission.line", string="Clawback of", index="btree_not_null")
-    date = fields.Date(required=True, index=True, help="Payment date, or the correction date for a clawback.")
+    origin_line_id = fields.Many2one(
+        "commission.line", string="Clawback of", index="btree_not_null", ondelete="restrict"
+    )
+    date = fields.Date(
+        required=True,
+        index=True,
+        help="Period the line is settled in: the payment date (for a clawback, the date of the line it reverses), "
+        "moved to the day after the period of a validated settlement it falls in.",
+    )
+    collection_date = fields.Date(
+        index=True,
+        help="Date of the cash collected, whose tier period counts the line: the payment date (for a clawback, "
+        "the one of the line it reverses), never moved.",
+    )
     kind = fields.Selection([("earned", "Earned"), ("clawback", "Clawback")], required=True, default="earned")
     collected = fields.Monetary(string="Collected (untaxed)", currency_field="currency_id")
     rate = fields.Float(string="Rate (%)", digits=(16, 2))
     amount = fields.Monetary(string="Commission", currency_field="currency_id")
     settlement_id = fields.Many2one("commission.settlement", index="btree_not_null", ondelete="set null")
+
+    _sql_constraints = [
+        (
+            "partial_user_kind_unique",
+            "UNIQUE(partial_id, user_id, kind)",
+            "A reconciliation earns once for each salesperson.",
+        ),
+        ("origin_unique", "UNIQUE(origin_line_id)", "A commission line is clawed back once."),
+    ]
 
     @api.model
     def _first_open_date(self, user_id, company_id, date, locked):
@@ -92,13 +115,17 @@ class CommissionLine(models.Model):
         self._shift_into_open_periods(vals_list)
         columns = [(name, self._fields[name].column_type[1]) for name in INSERTED_COLUMNS]
         # No flush: the INSERT reads nothing, and the rows it refers to are in the database
-        # (the ORM inserts records when it creates them).
+        # (the ORM inserts records when it creates them). A line already there (the same
+        # reconciliation earning, the same line clawed back, by a concurrent transaction)
+        # is not inserted again: under repeatable read, PostgreSQL raises a serialization
+        # failure instead, and the server retries the whole transaction.
         rows = self.env.execute_query(
             SQL(
                 """
                 INSERT INTO commission_line (%(columns)s, create_uid, write_uid, create_date, write_date)
                 SELECT *, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(arrays)s)
+                    ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
                 columns=SQL(", ").join(SQL.identifier(name) for name, _type in columns),
@@ -125,10 +152,10 @@ class CommissionLine(models.Model):
             [
                 ("company_id", "in", list({company_id for company_id, _user in tiered})),
                 ("user_id", "in", list({user_id for _company, user_id in tiered})),
-                ("date", ">=", min(plan._period_start(first) for plan in tiered.values())),
-                ("date", "<=", max(date_utils.end_of(last, plan.tier_period) for plan in tiered.values())),
+                ("collection_date", ">=", min(plan._period_start(first) for plan in tiered.values())),
+                ("collection_date", "<=", max(date_utils.end_of(last, plan.tier_period) for plan in tiered.values())),
             ],
-            ["company_id", "user_id", "date:month"],
+            ["company_id", "user_id", "collection_date:month"],
             ["collected:sum"],
         )
         for company, user, month, amount in groups:
@@ -136,6 +163,25 @@ class CommissionLine(models.Model):
             if plan:
                 collected[(company.id, user.id, plan._period_start(fields.Date.to_date(month)))] += amount
         return collected
+
+    @api.model
+    def _lock_invoices(self, invoices):
+        """Two transactions reconciling the same invoice at once: the second one waits
+        here for the first one, then, the first one having changed the invoice (its
+        residual), fails with a serialization error that the server retries; the retry
+        sees the invoice paid and the lines already earned."""
+        self.env.cr.execute(
+            SQL("SELECT id FROM account_move WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE", invoices.ids)
+        )
+
+    @api.model
+    def _earned_pairs(self, partials):
+        """{(partial id, salesperson id)} already earned: a reconciliation processed again
+        earns nothing more."""
+        lines = self.search_fetch(
+            [("partial_id", "in", partials.ids), ("kind", "=", "earned")], ["partial_id", "user_id"]
+        )
+        return {(line.partial_id.id, line.user_id.id) for line in lines}
 
     @api.model
     def _lock_salespeople(self, user_ids):
@@ -153,11 +199,22 @@ class CommissionLine(models.Model):
             )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Commission lines are the audit trail of what salespeople earned and were paid: they are never "
+                "deleted. Unreconcile the payment instead: a clawback line cancels the commission."
+            )
+        )
+
     def _clawback(self):
-        """Negative lines cancelling the earned lines (payment unreconciled or reversed)."""
+        """Negative lines cancelling the earned lines (payment unreconciled or reversed),
+        dated as the line they reverse: the tier period and the settlement period then
+        net out, as the reconciliation made again is dated to the payment too. In a
+        validated period, both move to the day after it."""
         earned = self.filtered(lambda line: line.kind == "earned")
         already = self.search([("origin_line_id", "in", earned.ids)]).origin_line_id
-        today = fields.Date.context_today(self)
         return self._insert_lines(
             [
                 {
@@ -167,7 +224,8 @@ class CommissionLine(models.Model):
                     "move_id": line.move_id.id,
                     "partner_id": line.partner_id.id,
                     "origin_line_id": line.id,
-                    "date": max(today, line.date),
+                    "date": line.date,
+                    "collection_date": line.collection_date or line.date,
                     "kind": "clawback",
                     "collected": -line.collected,
                     "rate": line.rate,

@@ -55,7 +55,25 @@ class CommissionSettlement(models.Model):
                     self.env._("%(user)s already has a settlement for this period.", user=settlement.user_id.name)
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._lock_salespeople(
+            self.env["res.users"].browse({vals["user_id"] for vals in vals_list if vals.get("user_id")})
+        )
+        return super().create(vals_list)
+
+    def _lock_salespeople(self, users):
+        """The overlap check reads the salesperson's other settlements: two transactions
+        making one for the same salesperson (two generations, or a generation and a
+        manual settlement) must not both pass it. The second one waits for the first
+        one, then fails with a serialization error, which the server retries: the retry
+        sees the first one's settlement."""
+        if users:
+            self.env["commission.line"]._lock_salespeople(set(users.ids))
+
     def write(self, vals):
+        if {"user_id", "company_id", "date_from", "date_to"} & set(vals):
+            self._lock_salespeople(self.user_id | self.env["res.users"].browse(vals.get("user_id")))
         if set(vals) - {"state", "amount_total"} and self.filtered(lambda s: s.state != "draft"):
             raise UserError(
                 self.env._("A validated settlement cannot be edited: set it back to draft first, if still unpaid.")
@@ -105,7 +123,9 @@ class CommissionSettlement(models.Model):
 
     @api.model
     def _generate_for_period(self, date_from, date_to):
-        """One settlement per salesperson with lines in the period; safe to re-run."""
+        """One settlement per salesperson with lines in the period, all in the caller's
+        transaction: interrupted, it leaves none; run again, it makes only the missing
+        ones and adds only new lines."""
         groups = self.env["commission.line"]._read_group(
             [("date", ">=", date_from), ("date", "<=", date_to), ("settlement_id", "=", False)],
             ["company_id", "user_id"],

@@ -27,6 +27,18 @@ class CommissionSplit(models.Model):
         if any(not 0.0 < split.share <= 100.0 for split in self):
             raise ValidationError(self.env._("A salesperson's share must be more than 0 and at most 100 %."))
 
+    @api.constrains("share", "move_id")
+    def _check_invoice_total(self):
+        """The shares of all the invoice's split lines total 100 %, however they are
+        written (split wizard, import, direct create or write)."""
+        self.move_id._check_commission_split_total()
+
+    def unlink(self):
+        moves = self.move_id
+        result = super().unlink()
+        moves.exists()._check_commission_split_total()
+        return result
+
     @api.model
     def _shares_sql(self, moves_condition):
         """Rows (move_id, user_id, share, split_id) of the invoices matching `moves_condition` (on

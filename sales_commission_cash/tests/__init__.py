@@ -7,3 +7,6 @@ from . import test_commission_security
 from . import test_commission_export
 from . import test_commission_concurrency
 from . import test_commission_web
+from . import test_commission_cash_only
+from . import test_commission_audit
+from . import test_commission_faults

@@ -113,3 +113,41 @@ class TestCommissionPlans(CommissionCommon):
         invoice = self._invoice()
         self._pay(invoice)
         self.assertFalse(self._lines(invoice))
+
+    def _paid_last_month_then_unreconciled_and_reconciled_again(self, validate_last_month=False):
+        """2,000 untaxed paid on the last day of last month: 1,000 at 5 % + 1,000 at 10 %."""
+        self._tiered_plan()
+        last_month = self.today.replace(day=1) - timedelta(days=1)
+        invoice = self._invoice(2000.0, date=last_month - timedelta(days=10), due_in=100)
+        payment = self._pay(invoice, date=last_month)
+        self.assertAlmostEqual(self._lines(invoice).amount, 150.0)
+        if validate_last_month:
+            settlement = self.env["commission.settlement"]._generate_for_period(last_month.replace(day=1), last_month)
+            settlement.action_validate()
+        receivable = (payment.move_id | invoice).line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        receivable.remove_move_reconcile()
+        receivable.reconcile()
+        return invoice, last_month
+
+    def test_clawback_and_reconciliation_again_count_once_in_the_tier_period(self):
+        invoice, last_month = self._paid_last_month_then_unreconciled_and_reconciled_again()
+        earned, clawback, again = self._lines(invoice)
+        self.assertEqual((clawback.kind, clawback.date, clawback.amount), ("clawback", last_month, -150.0))
+        # The month's collections are 2,000, not 4,000: the new earning is tiered as the first.
+        self.assertEqual((again.kind, again.date, again.amount), ("earned", last_month, 150.0))
+        self.assertAlmostEqual(sum((earned | clawback | again).mapped("collected")), 2000.0)
+
+    def test_clawback_and_reconciliation_again_after_a_validated_period(self):
+        """Last month is settled: both corrections go to the first day of this month, and
+        the tiers still count the payment once in the month it was collected."""
+        invoice, last_month = self._paid_last_month_then_unreconciled_and_reconciled_again(validate_last_month=True)
+        earned, clawback, again = self._lines(invoice)
+        self.assertEqual((earned | clawback | again).mapped("amount"), [150.0, -150.0, 150.0])
+        first_open_day = last_month + timedelta(days=1)
+        self.assertEqual((earned.date, earned.amount), (last_month, 150.0))
+        self.assertEqual(
+            (clawback.date, clawback.collection_date, clawback.amount), (first_open_day, last_month, -150.0)
+        )
+        self.assertEqual((again.date, again.collection_date, again.amount), (first_open_day, last_month, 150.0))

@@ -77,3 +77,39 @@ class TestCommissionSplit(CommissionCommon):
             [(split.user_id, split.share) for split in refund.commission_split_ids],
             [(self.seller, 60.0), (self.seller_2, 40.0)],
         )
+
+    def test_split_lines_written_directly_must_total_100(self):
+        """Sales managers and imports write split lines without the wizard: the total of
+        the invoice's lines is checked all the same."""
+        invoice = self._invoice()
+        self._split(invoice, [(self.seller, 60.0), (self.seller_2, 40.0)])
+        splits = self.env["commission.split"].with_user(self.manager)
+        with self.assertRaises(ValidationError) as error:
+            splits.create({"move_id": invoice.id, "user_id": self.manager.id, "share": 30.0})
+        self.assertIn("100", str(error.exception))
+        with self.assertRaises(ValidationError) as error:
+            splits.search([("move_id", "=", invoice.id), ("user_id", "=", self.seller.id)]).share = 90.0
+        self.assertIn("100", str(error.exception))
+        with self.assertRaises(ValidationError) as error:
+            splits.search([("move_id", "=", invoice.id), ("user_id", "=", self.seller_2.id)]).unlink()
+        self.assertIn("100", str(error.exception))
+        other = self._invoice()
+        with self.assertRaises(ValidationError) as error:
+            splits.create({"move_id": other.id, "user_id": self.seller_2.id, "share": 50.0})
+        self.assertIn("100", str(error.exception))
+        self.env.invalidate_all()
+        self.assertEqual(sorted(invoice.commission_split_ids.mapped("share")), [40.0, 60.0])
+        self.assertFalse(other.commission_split_ids)
+
+    def test_split_import_checks_the_total(self):
+        invoice, other = self._invoice(), self._invoice()
+        splits = self.env["commission.split"].with_user(self.manager)
+        fields = ["move_id/.id", "user_id/.id", "share"]
+        result = splits.load(fields, [[invoice.id, self.seller.id, "60"], [invoice.id, self.seller_2.id, "50"]])
+        self.assertFalse(result["ids"])
+        self.assertIn("100", result["messages"][0]["message"])
+        self.assertFalse(invoice.commission_split_ids)
+        result = splits.load(fields, [[other.id, self.seller.id, "60"], [other.id, self.seller_2.id, "40"]])
+        self.assertEqual(len(result["ids"]), 2, result["messages"])
+        self._pay(other)
+        self.assertEqual(sorted(self._lines(other).mapped("amount")), [48.0, 72.0])

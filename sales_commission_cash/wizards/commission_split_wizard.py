@@ -22,7 +22,7 @@ class CommissionSplitWizard(models.TransientModel):
         return values
 
     def action_apply(self):
-        """Replace the invoice's split; the total is checked on the invoice. Sales managers
+        """Replace the invoice's split; the split lines check their total. Sales managers
         decide splits without needing the right to edit invoices."""
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
