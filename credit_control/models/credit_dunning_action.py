@@ -195,7 +195,9 @@ class CreditDunningAction(models.Model):
     def _dunning_open_invoices_sql(self, company, today=None, moves=None):
         """Open customer invoices of ``company`` that dunning may handle ``today`` (all of
         them, those waiting for a promised payment included, without ``today``), with their
-        customer's policy (its own, else the company default); only ``moves`` if given."""
+        customer's policy (its own, else the company default); only ``moves`` if given.
+        ``not_before``: the next stage comes after the promised payment date and after the
+        day the last stage was reached (one stage a day at most)."""
         on_hold = SQL("AND (m.dunning_hold_until IS NULL OR m.dunning_hold_until < %s)", today) if today else SQL()
         if moves is not None:
             on_hold = SQL("%s AND m.id IN %s", on_hold, tuple(moves.ids) or (0,))
@@ -203,7 +205,8 @@ class CreditDunningAction(models.Model):
             """
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.invoice_date_due,
                    COALESCE(pol.id, dp.id) AS policy_id, cur.offset_days AS current_offset,
-                   p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual
+                   p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual,
+                   GREATEST(m.dunning_hold_until + 1, m.dunning_stage_date + 1) AS not_before
               FROM account_move m
               JOIN res_partner p ON p.id = m.commercial_partner_id
               LEFT JOIN credit_dunning_policy pol
@@ -223,7 +226,8 @@ class CreditDunningAction(models.Model):
         )
 
     def _dunning_targets_sql(self, company, today, partner_ids=None):
-        """For each invoice that reached a new stage: the furthest stage reached today."""
+        """For each invoice due for its next stage today: that stage, the first of its policy
+        after the one it last reached, never a later one (no reminder is skipped)."""
         partner_filter = SQL("AND inv.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
         return SQL(
             """
@@ -231,10 +235,10 @@ class CreditDunningAction(models.Model):
                    s.id AS stage_id, s.policy_id, s.channel
               FROM (%(invoices)s) inv
               JOIN credit_dunning_stage s ON s.policy_id = inv.policy_id
-             WHERE inv.invoice_date_due + s.offset_days <= %(today)s
+             WHERE GREATEST(inv.invoice_date_due + s.offset_days, inv.not_before) <= %(today)s
                AND (inv.current_offset IS NULL OR s.offset_days > inv.current_offset)
                %(partner_filter)s
-             ORDER BY inv.move_id, s.offset_days DESC
+             ORDER BY inv.move_id, s.offset_days
             """,
             invoices=self._dunning_open_invoices_sql(company, today),
             today=today,
@@ -307,9 +311,10 @@ class CreditDunningAction(models.Model):
         cr.execute(
             SQL(
                 """
-            UPDATE account_move m SET dunning_stage_id = t.stage_id
+            UPDATE account_move m SET dunning_stage_id = t.stage_id, dunning_stage_date = %(today)s
               FROM credit_dunning_target t WHERE m.id = t.move_id
-            """
+            """,
+                today=today,
             )
         )
         # Residuals of the touched actions; actions emptied by the move above are cancelled.
