@@ -21,6 +21,8 @@ OUTCOMES = [
 RETRY_DAYS = 2
 # Customers handled per transaction by the dunning run.
 RUN_BATCH_SIZE = 5000
+# Days during which a reminder the mail server did not take is queued again.
+MAIL_RETRY_DAYS = 7
 
 
 class CreditDunningAction(models.Model):
@@ -105,11 +107,38 @@ class CreditDunningAction(models.Model):
     # Dunning run
     # ------------------------------------------------------------------
     @api.model
-    def _cron_run_dunning(self):
+    def _cron_run_dunning(self, batch_size=RUN_BATCH_SIZE):
+        """The daily job. Commits after each batch of customers and each dispatched action:
+        killed halfway, it leaves consistent data and the next run completes the work."""
         # Every company, not only those of the cron's user.
         companies = self.env["res.company"].sudo().search([])
-        self._run_dunning(companies, commit=True)
+        self._requeue_undelivered_mails(companies)
+        self._run_dunning(companies, commit=True, batch_size=batch_size)
         self._dispatch_actions(commit=True)
+
+    @api.model
+    def _requeue_undelivered_mails(self, companies):
+        """Reminders the mail server could not take (unreachable, refused the connection)
+        go back to the mail queue, to go out when it answers again; those with a bad
+        address stay failed. Only recent ones: an old reminder is superseded by the next."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("state", "=", "exception"),
+                    ("failure_type", "in", (False, "mail_smtp")),
+                    ("create_date", ">=", fields.Datetime.now() - timedelta(days=MAIL_RETRY_DAYS)),
+                ]
+            )
+        )
+        actions = self.browse(mails.mapped("res_id")).exists().filtered(lambda a: a.company_id in companies)
+        mails = mails.filtered(lambda mail: mail.res_id in actions.ids)
+        if mails:
+            mails.mark_outgoing()
+            _logger.info("dunning: %s undelivered reminders queued again", len(mails))
+        return mails
 
     @api.model
     def action_run_dunning(self):
@@ -129,7 +158,7 @@ class CreditDunningAction(models.Model):
         }
 
     @api.model
-    def _run_dunning(self, companies, today=None, commit=False):
+    def _run_dunning(self, companies, today=None, commit=False, batch_size=RUN_BATCH_SIZE):
         """Decide which invoice reaches which stage today and plan the actions.
 
         Set-based: a constant number of queries per batch of customers. Each batch is one
@@ -141,8 +170,8 @@ class CreditDunningAction(models.Model):
         for company in companies:
             collector = company._get_credit_controller()
             partner_ids = self._dunning_candidate_partners(company, today)
-            for start in range(0, len(partner_ids), RUN_BATCH_SIZE):
-                self._plan_batch(company, partner_ids[start : start + RUN_BATCH_SIZE], today, collector)
+            for start in range(0, len(partner_ids), batch_size):
+                self._plan_batch(company, partner_ids[start : start + batch_size], today, collector)
                 if commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.invalidate_all()
