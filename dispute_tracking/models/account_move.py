@@ -47,7 +47,7 @@ class AccountMove(models.Model):
         reason = self.env.ref("dispute_tracking.dispute_reason_other", raise_if_not_found=False)
         if reason and reason.active:
             return reason
-        return self.env["dispute.reason"].search([], limit=1)
+        return self.env["dispute.reason"].search([("company_id", "in", [False, *self.company_id.ids])], limit=1)
 
     def _open_dispute_from_dunning(self, reason=None, amount=None, description=None):
         """Entry point for the dunning contact outcome 'dispute': one dispute per invoice, for

@@ -231,7 +231,8 @@ class DisputeDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_invoices_readable([vals.get("move_id") for vals in vals_list])
+        default_move = self.env.context.get("default_move_id")
+        self._check_invoices_readable([vals.get("move_id", default_move) for vals in vals_list])
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("dispute.dispute") or "/"

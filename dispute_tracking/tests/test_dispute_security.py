@@ -118,6 +118,15 @@ class TestDisputeRoutingLock(DisputeCommon):
     def test_department_user_cannot_open_a_dispute_on_an_invoice_it_cannot_read(self):
         with self.assertRaises(AccessError):
             self._create_dispute(self.foreign_invoice, amount=100.0, user=self.logistics_user)
+        Dispute = self.env["dispute.dispute"].with_user(self.logistics_user)
+        with self.assertRaises(AccessError):  # the invoice given as a default, as the form does
+            Dispute.with_context(default_move_id=self.foreign_invoice.id).create(
+                {"amount": 100.0, "reason_id": self.reason_damaged.id}
+            )
+        with self.assertRaises(AccessError):  # through the invoice's disputes
+            self.foreign_invoice.with_user(self.logistics_user).write(
+                {"dispute_ids": [Command.create({"amount": 100.0, "reason_id": self.reason_damaged.id})]}
+            )
         self.assertFalse(self.foreign_invoice.dispute_ids)
         self.assertFalse(self.foreign_invoice.in_dispute, "its dunning goes on")
 
