@@ -21,6 +21,7 @@
         "views/dispute_department_views.xml",
         "report/dispute_report_views.xml",
         "views/account_move_views.xml",
+        "views/credit_dunning_action_views.xml",
         "views/dispute_tracking_menus.xml",
         "views/portal_templates.xml",
     ],

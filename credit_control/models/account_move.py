@@ -18,6 +18,12 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="Last dunning stage this invoice reached.",
     )
+    dunning_stage_date = fields.Date(
+        string="Dunning Stage Reached On",
+        copy=False,
+        readonly=True,
+        help="When the invoice reached its last dunning stage: the next one comes a day later at the soonest.",
+    )
     dunning_hold_until = fields.Date(
         string="Promised Payment Date",
         copy=False,
@@ -47,6 +53,7 @@ class AccountMove(models.Model):
         "in_dispute",
         "invoice_date_due",
         "dunning_stage_id",
+        "dunning_stage_date",
         "dunning_hold_until",
         "commercial_partner_id",
     )

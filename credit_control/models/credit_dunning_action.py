@@ -21,6 +21,8 @@ OUTCOMES = [
 RETRY_DAYS = 2
 # Customers handled per transaction by the dunning run.
 RUN_BATCH_SIZE = 5000
+# Days during which a reminder the mail server did not take is queued again.
+MAIL_RETRY_DAYS = 7
 
 
 class CreditDunningAction(models.Model):
@@ -105,11 +107,38 @@ class CreditDunningAction(models.Model):
     # Dunning run
     # ------------------------------------------------------------------
     @api.model
-    def _cron_run_dunning(self):
+    def _cron_run_dunning(self, batch_size=RUN_BATCH_SIZE):
+        """The daily job. Commits after each batch of customers and each dispatched action:
+        killed halfway, it leaves consistent data and the next run completes the work."""
         # Every company, not only those of the cron's user.
         companies = self.env["res.company"].sudo().search([])
-        self._run_dunning(companies, commit=True)
+        self._requeue_undelivered_mails(companies)
+        self._run_dunning(companies, commit=True, batch_size=batch_size)
         self._dispatch_actions(commit=True)
+
+    @api.model
+    def _requeue_undelivered_mails(self, companies):
+        """Reminders the mail server could not take (unreachable, refused the connection)
+        go back to the mail queue, to go out when it answers again; those with a bad
+        address stay failed. Only recent ones: an old reminder is superseded by the next."""
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("state", "=", "exception"),
+                    ("failure_type", "in", (False, "mail_smtp")),
+                    ("create_date", ">=", fields.Datetime.now() - timedelta(days=MAIL_RETRY_DAYS)),
+                ]
+            )
+        )
+        actions = self.browse(mails.mapped("res_id")).exists().filtered(lambda a: a.company_id in companies)
+        mails = mails.filtered(lambda mail: mail.res_id in actions.ids)
+        if mails:
+            mails.mark_outgoing()
+            _logger.info("dunning: %s undelivered reminders queued again", len(mails))
+        return mails
 
     @api.model
     def action_run_dunning(self):
@@ -129,7 +158,7 @@ class CreditDunningAction(models.Model):
         }
 
     @api.model
-    def _run_dunning(self, companies, today=None, commit=False):
+    def _run_dunning(self, companies, today=None, commit=False, batch_size=RUN_BATCH_SIZE):
         """Decide which invoice reaches which stage today and plan the actions.
 
         Set-based: a constant number of queries per batch of customers. Each batch is one
@@ -141,8 +170,8 @@ class CreditDunningAction(models.Model):
         for company in companies:
             collector = company._get_credit_controller()
             partner_ids = self._dunning_candidate_partners(company, today)
-            for start in range(0, len(partner_ids), RUN_BATCH_SIZE):
-                self._plan_batch(company, partner_ids[start : start + RUN_BATCH_SIZE], today, collector)
+            for start in range(0, len(partner_ids), batch_size):
+                self._plan_batch(company, partner_ids[start : start + batch_size], today, collector)
                 if commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.invalidate_all()
@@ -195,7 +224,9 @@ class CreditDunningAction(models.Model):
     def _dunning_open_invoices_sql(self, company, today=None, moves=None):
         """Open customer invoices of ``company`` that dunning may handle ``today`` (all of
         them, those waiting for a promised payment included, without ``today``), with their
-        customer's policy (its own, else the company default); only ``moves`` if given."""
+        customer's policy (its own, else the company default); only ``moves`` if given.
+        ``not_before``: the next stage comes after the promised payment date and after the
+        day the last stage was reached (one stage a day at most)."""
         on_hold = SQL("AND (m.dunning_hold_until IS NULL OR m.dunning_hold_until < %s)", today) if today else SQL()
         if moves is not None:
             on_hold = SQL("%s AND m.id IN %s", on_hold, tuple(moves.ids) or (0,))
@@ -203,7 +234,8 @@ class CreditDunningAction(models.Model):
             """
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.invoice_date_due,
                    COALESCE(pol.id, dp.id) AS policy_id, cur.offset_days AS current_offset,
-                   p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual
+                   p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual,
+                   GREATEST(m.dunning_hold_until + 1, m.dunning_stage_date + 1) AS not_before
               FROM account_move m
               JOIN res_partner p ON p.id = m.commercial_partner_id
               LEFT JOIN credit_dunning_policy pol
@@ -223,7 +255,8 @@ class CreditDunningAction(models.Model):
         )
 
     def _dunning_targets_sql(self, company, today, partner_ids=None):
-        """For each invoice that reached a new stage: the furthest stage reached today."""
+        """For each invoice due for its next stage today: that stage, the first of its policy
+        after the one it last reached, never a later one (no reminder is skipped)."""
         partner_filter = SQL("AND inv.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
         return SQL(
             """
@@ -231,10 +264,10 @@ class CreditDunningAction(models.Model):
                    s.id AS stage_id, s.policy_id, s.channel
               FROM (%(invoices)s) inv
               JOIN credit_dunning_stage s ON s.policy_id = inv.policy_id
-             WHERE inv.invoice_date_due + s.offset_days <= %(today)s
+             WHERE GREATEST(inv.invoice_date_due + s.offset_days, inv.not_before) <= %(today)s
                AND (inv.current_offset IS NULL OR s.offset_days > inv.current_offset)
                %(partner_filter)s
-             ORDER BY inv.move_id, s.offset_days DESC
+             ORDER BY inv.move_id, s.offset_days
             """,
             invoices=self._dunning_open_invoices_sql(company, today),
             today=today,
@@ -307,9 +340,10 @@ class CreditDunningAction(models.Model):
         cr.execute(
             SQL(
                 """
-            UPDATE account_move m SET dunning_stage_id = t.stage_id
+            UPDATE account_move m SET dunning_stage_id = t.stage_id, dunning_stage_date = %(today)s
               FROM credit_dunning_target t WHERE m.id = t.move_id
-            """
+            """,
+                today=today,
             )
         )
         # Residuals of the touched actions; actions emptied by the move above are cancelled.

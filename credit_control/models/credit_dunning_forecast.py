@@ -17,6 +17,7 @@ class CreditDunningForecast(models.Model):
             "commercial_partner_id",
             "company_id",
             "dunning_hold_until",
+            "dunning_stage_date",
             "dunning_stage_id",
             "in_dispute",
             "invoice_date_due",
@@ -43,13 +44,14 @@ class CreditDunningForecast(models.Model):
     @api.model
     def _steps_sql(self, company, moves=None):
         """The first stage of the customer's policy after the one reached, on its offset
-        from the due date, or on the promised payment date if later."""
+        from the due date, or later: the day after the promised payment date, the day after
+        the last stage was reached; the run's own rule (``_dunning_targets_sql``)."""
         return SQL(
             """
             SELECT DISTINCT ON (inv.move_id)
                    inv.move_id AS id, inv.move_id, inv.partner_id, %(company)s AS company_id,
                    inv.salesperson_id, s.id AS stage_id, s.is_preventive,
-                   GREATEST(inv.invoice_date_due + s.offset_days, inv.dunning_hold_until) AS date,
+                   GREATEST(inv.invoice_date_due + s.offset_days, inv.not_before) AS date,
                    inv.amount_residual
               FROM (%(invoices)s) inv
               JOIN credit_dunning_stage s

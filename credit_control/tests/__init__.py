@@ -11,3 +11,4 @@ from . import test_dunning_outcomes
 from . import test_aged_balance
 from . import test_dunning_security
 from . import test_credit_airtight
+from . import test_dunning_faults

@@ -34,6 +34,13 @@ class DunningCommon(CreditControlCommon):
         self.Action._run_dunning(self.company, today=self.today + timedelta(days=days_later))
         self.Action._dispatch_actions(companies=self.company)
 
+    def reached(self, invoices, stage, days_ago=1):
+        """As if ``invoices`` had received ``stage`` (and the stages before it) ``days_ago`` days ago."""
+        invoices.sudo().write(
+            {"dunning_stage_id": stage.id, "dunning_stage_date": self.today - timedelta(days=days_ago)}
+        )
+        return invoices
+
     def actions(self, partner=None, **domain):
         search = [("partner_id", "=", (partner or self.customer).id)]
         search += [(key, "=", value) for key, value in domain.items()]

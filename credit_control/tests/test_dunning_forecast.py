@@ -41,7 +41,7 @@ class TestDunningForecast(DunningCommon):
         self.assertEqual(step.date, invoice.invoice_date_due + timedelta(days=3))
         invoice.dunning_hold_until = invoice.invoice_date_due + timedelta(days=20)
         step = self._coming(days=60).filtered(lambda s: s.move_id == invoice)
-        self.assertEqual(step.date, invoice.dunning_hold_until)
+        self.assertEqual(step.date, invoice.dunning_hold_until + timedelta(days=1), "the run waits until then")
         invoice.in_dispute = True
         self.assertNotIn(invoice, self._coming(days=60).move_id)
 

@@ -29,9 +29,13 @@ class TestDunningOutcomes(DunningCommon):
         self.assertEqual(self.invoice.dunning_hold_until, promised)
         self.run_dunning(days_later=15)
         self.assertFalse(self.actions(stage_id=self.stage_friendly.id), "dunning waits for the promised date")
+        self.run_dunning(days_later=20)
+        self.assertFalse(self.actions(stage_id=self.stage_friendly.id), "nor on the promised date itself")
         self.run_dunning(days_later=21)
-        self.assertEqual(self.invoice.dunning_stage_id, self.stage_firm, "unpaid after the promise: next stage")
-        self.assertEqual(len(self.actions(stage_id=self.stage_firm.id)), 1)
+        # Unpaid after the promise: the reminder it has not had, not the furthest stage due (firm).
+        self.assertEqual(self.invoice.dunning_stage_id, self.stage_friendly, "unpaid after the promise: next stage")
+        self.assertEqual(len(self.actions(stage_id=self.stage_friendly.id)), 1)
+        self.assertFalse(self.actions(stage_id=self.stage_firm.id))
 
     def test_promise_date_in_the_past_is_refused(self):
         with self.assertRaises(UserError):

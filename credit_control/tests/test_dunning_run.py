@@ -36,7 +36,7 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(len(self.actions(self.customer_2)), 1)
 
     def test_friendly_reminder_email_with_amounts(self):
-        invoice = self._create_invoice(1234.5, days_overdue=4)
+        invoice = self.reached(self._create_invoice(1234.5, days_overdue=4), self.stage_call)
         self.run_dunning()
         action = self.actions()
         self.assertEqual(action.stage_id, self.stage_friendly)
@@ -49,7 +49,7 @@ class TestDunningRun(DunningCommon):
         self.assertIn("1,234.50", mail.body_html)
 
     def test_firm_reminder_notifies_salesperson(self):
-        self._create_invoice(300.0, days_overdue=16)
+        self.reached(self._create_invoice(300.0, days_overdue=16), self.stage_friendly)
         self.run_dunning()
         action = self.actions()
         self.assertEqual(action.stage_id, self.stage_firm)
@@ -60,10 +60,11 @@ class TestDunningRun(DunningCommon):
         """A formal notice letter; the second escalation within a year proposes cash in
         advance to finance."""
         proposal_type = self.env.ref("credit_control.mail_activity_dunning_cash_in_advance")
-        self._create_invoice(300.0, days_overdue=65)
+        first = self.reached(self._create_invoice(300.0, days_overdue=65), self.stage_firm, days_ago=40)
         self.run_dunning(days_later=-30)  # a first formal notice, a month ago
+        self.assertEqual(first.dunning_stage_id, self.stage_notice)
         self.assertFalse(self.customer.activity_ids.filtered(lambda a: a.activity_type_id == proposal_type))
-        invoice = self._create_invoice(876.0, days_overdue=31)
+        invoice = self.reached(self._create_invoice(876.0, days_overdue=31), self.stage_firm)
         self.run_dunning()
         action = self.actions().filtered(lambda a: invoice in a.move_ids)
         self.assertEqual(action.stage_id, self.stage_notice)
@@ -78,7 +79,7 @@ class TestDunningRun(DunningCommon):
         self.assertFalse(self.customer.credit_cash_in_advance, "never set silently")
 
     def test_litigation_letter(self):
-        self._create_invoice(640.0, days_overdue=50)
+        self.reached(self._create_invoice(640.0, days_overdue=50), self.stage_notice)
         self.run_dunning()
         action = self.actions()
         self.assertEqual(action.stage_id, self.stage_litigation)
@@ -118,8 +119,8 @@ class TestDunningRun(DunningCommon):
         )
 
     def test_run_stopped_halfway_completes_without_duplicates(self):
-        self._create_invoice(100.0, days_overdue=4)
-        self._create_invoice(200.0, days_overdue=4, partner=self.customer_2)
+        self.reached(self._create_invoice(100.0, days_overdue=4), self.stage_call)
+        self.reached(self._create_invoice(200.0, days_overdue=4, partner=self.customer_2), self.stage_call)
         # A run killed after its first committed batch: one customer planned, nothing sent.
         collector = self.company._get_credit_controller()
         self.env.flush_all()
@@ -131,7 +132,7 @@ class TestDunningRun(DunningCommon):
             self.assertEqual(len(self.dunning_mails(partner)), 1)
 
     def test_dispatched_action_is_never_sent_again(self):
-        self._create_invoice(100.0, days_overdue=4)
+        self.reached(self._create_invoice(100.0, days_overdue=4), self.stage_call)
         self.run_dunning()
         action = self.actions()
         action._dispatch()
@@ -161,7 +162,7 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(action.state, "cancelled")
 
     def test_partial_payment_keeps_the_residual(self):
-        invoice = self._create_invoice(100.0, days_overdue=4)
+        invoice = self.reached(self._create_invoice(100.0, days_overdue=4), self.stage_call)
         self.pay(invoice, 40.0)
         self.run_dunning()
         action = self.actions()
@@ -206,14 +207,14 @@ class TestDunningRun(DunningCommon):
         )
         self.customer.with_company(self.company).credit_dunning_policy_id = policy
         self._create_invoice(100.0, days_overdue=4)
-        self._create_invoice(100.0, days_overdue=11, partner=self.customer_2)
+        self.reached(self._create_invoice(100.0, days_overdue=11, partner=self.customer_2), self.stage_call)
         self.run_dunning()
         self.assertFalse(self.actions(), "its own policy waits 10 days")
         self.assertEqual(self.actions(self.customer_2).stage_id, self.stage_friendly)
 
     def test_accountant_runs_dunning_from_the_menu(self):
         self._create_invoice(100.0, days_overdue=-5)
-        self._create_invoice(300.0, days_overdue=35, partner=self.customer_2)
+        self.reached(self._create_invoice(300.0, days_overdue=35, partner=self.customer_2), self.stage_firm)
         result = self.Action.with_user(self.billing).action_run_dunning()
         self.assertEqual(result["res_model"], "credit.dunning.action")
         self.assertEqual(self.actions().stage_id, self.stage_call)
@@ -232,7 +233,7 @@ class TestDunningRun(DunningCommon):
         for index in range(5):
             partner = self.env["res.partner"].create({"name": f"Customer {index}", "is_company": True})
             self._create_invoice(100.0, days_overdue=-5, partner=partner)
-            self._create_invoice(80.0, days_overdue=20, partner=partner)
+            self.reached(self._create_invoice(80.0, days_overdue=20, partner=partner), self.stage_friendly)
         self.assertEqual(count_queries(), few)
         self.assertEqual(self.Action.search_count([("stage_id", "in", (self.stage_call | self.stage_firm).ids)]), 11)
 
@@ -259,9 +260,75 @@ class TestDunningNextStep(DunningCommon):
         self.assertEqual(invoice.dunning_next_date, due + timedelta(days=3))
         promised = due + timedelta(days=20)
         invoice.dunning_hold_until = promised
-        self.assertEqual(invoice.dunning_next_date, promised)
+        self.assertEqual(invoice.dunning_next_date, promised + timedelta(days=1))
         invoice.in_dispute = True
         self.assertFalse(invoice.dunning_next_stage_id)
         invoice.in_dispute = False
         self.pay(invoice, 500.0)
         self.assertFalse(invoice.dunning_next_stage_id)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningResume(DunningCommon):
+    """The run resumes where each invoice stood: the stage after the last one it had, when
+    that stage's date is reached, one stage a day at most; never a stage it has not had."""
+
+    def test_first_contact_of_a_late_invoice_is_the_first_stage(self):
+        invoice = self._create_invoice(640.0, days_overdue=50)
+        self.run_dunning()
+        self.assertEqual(invoice.dunning_stage_id, self.stage_call)
+        self.assertFalse(self.actions(stage_id=self.stage_litigation.id))
+
+    def test_after_a_long_dispute_the_next_reminder_not_the_formal_notice(self):
+        invoice = self._create_invoice(500.0, days_overdue=-5)
+        self.run_dunning()  # the preventive call
+        self.run_dunning(days_later=9)  # the friendly reminder, 4 days after the due date
+        self.assertEqual(invoice.dunning_stage_id, self.stage_friendly)
+        invoice.in_dispute = True
+        self.run_dunning(days_later=50)
+        self.assertEqual(invoice.dunning_stage_id, self.stage_friendly, "paused while disputed")
+        invoice.in_dispute = False  # 45 days late: the formal notice's date is long past
+        self.run_dunning(days_later=50)
+        self.assertEqual(invoice.dunning_stage_id, self.stage_firm, "the reminder it has not had")
+        self.assertFalse(self.actions(stage_id=self.stage_notice.id))
+        counts = (self.Action.search_count([]), self.env["mail.mail"].search_count([]))
+        self.run_dunning(days_later=50)
+        self.assertEqual(invoice.dunning_stage_id, self.stage_firm, "the same day again: nothing more")
+        self.assertEqual((self.Action.search_count([]), self.env["mail.mail"].search_count([])), counts)
+        self.run_dunning(days_later=51)
+        self.assertEqual(invoice.dunning_stage_id, self.stage_notice)
+        self.assertEqual(
+            self.actions().filtered(lambda a: a.state != "cancelled").stage_id,
+            self.stage_friendly | self.stage_firm | self.stage_notice,
+            "every stage once (the call never made gave way to the reminder)",
+        )
+        self.assertEqual(len(self.actions()), 4)
+
+    def test_forecast_says_what_the_run_does(self):
+        """Coming Up and the invoice's next step read the run's rule."""
+        call_due = self._create_invoice(100.0, days_overdue=-6)
+        late = self._create_invoice(200.0, days_overdue=30)
+        resumed = self.reached(self._create_invoice(300.0, days_overdue=40), self.stage_friendly, days_ago=30)
+        today_done = self.reached(self._create_invoice(400.0, days_overdue=40), self.stage_friendly, days_ago=0)
+        promised = self.reached(self._create_invoice(500.0, days_overdue=20), self.stage_friendly)
+        promised.dunning_hold_until = self.today
+        invoices = call_due | late | resumed | today_done | promised
+        Forecast = self.env["credit.dunning.forecast"]
+        Forecast.invalidate_model()
+        due_today = Forecast.search([("move_id", "in", invoices.ids), ("date", "<=", self.today)])
+        expected = {step.move_id: step.stage_id for step in due_today}
+        self.assertEqual(
+            expected,
+            {call_due: self.stage_call, late: self.stage_call, resumed: self.stage_firm},
+        )
+        tomorrow = self.today + timedelta(days=1)
+        self.assertEqual((today_done.dunning_next_stage_id, today_done.dunning_next_date), (self.stage_firm, tomorrow))
+        self.assertEqual((promised.dunning_next_stage_id, promised.dunning_next_date), (self.stage_firm, tomorrow))
+        before = {invoice: invoice.dunning_stage_id for invoice in invoices}
+        self.run_dunning()
+        moved = {
+            invoice: invoice.dunning_stage_id for invoice in invoices if invoice.dunning_stage_id != before[invoice]
+        }
+        self.assertEqual(moved, expected)
+        Forecast.invalidate_model()
+        self.assertFalse(Forecast.search([("move_id", "in", invoices.ids), ("date", "<=", self.today)]))

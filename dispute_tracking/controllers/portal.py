@@ -17,10 +17,18 @@ class DisputePortal(PortalAccount):
         return request.redirect(invoice_sudo.get_portal_url(query_string=f"&dispute={result}"))
 
     def _portal_dispute_create(self, invoice_sudo, message, reason_id=None, amount=None):
-        """Opens the dispute; returns 'opened' or 'error' for the page to tell the customer."""
+        """Opens the dispute; returns 'opened', 'bad_reason' or 'error' for the page to tell the customer."""
         user = request.env.user
         partner = invoice_sudo.partner_id if user._is_public() else user.partner_id
-        reason = request.env["dispute.reason"].sudo().browse(int(reason_id)).exists() if reason_id else None
+        try:
+            reason = request.env["dispute.reason"].sudo().browse(int(reason_id)) if reason_id else None
+        except ValueError:
+            return "bad_reason"
+        if reason is not None:
+            try:
+                invoice_sudo._check_portal_dispute_reason(reason)
+            except UserError:
+                return "bad_reason"
         try:
             value = float_round(float(amount), precision_rounding=invoice_sudo.currency_id.rounding) if amount else None
             with request.env.cr.savepoint():

@@ -2,3 +2,4 @@ from . import dispute_department
 from . import dispute_reason
 from . import dispute_dispute
 from . import account_move
+from . import credit_dunning_action

@@ -47,7 +47,7 @@ class AccountMove(models.Model):
         reason = self.env.ref("dispute_tracking.dispute_reason_other", raise_if_not_found=False)
         if reason and reason.active:
             return reason
-        return self.env["dispute.reason"].search([], limit=1)
+        return self.env["dispute.reason"].search([("company_id", "in", [False, *self.company_id.ids])], limit=1)
 
     def _open_dispute_from_dunning(self, reason=None, amount=None, description=None):
         """Entry point for the dunning contact outcome 'dispute': one dispute per invoice, for
@@ -70,12 +70,12 @@ class AccountMove(models.Model):
         )
 
     def _dunning_open_dispute(self, action):
-        """The dunning contact outcome 'dispute': a routed dispute on each invoice of the
-        contact that has none open yet, with the collector's notes."""
+        """The dunning contact outcome 'dispute': a dispute on each invoice of the contact that
+        has none open yet, routed by the reason the collector chose, with the collector's notes."""
         result = super()._dunning_open_dispute(action)
-        undisputed = self.filtered(lambda move: not move.dispute_ids.filtered("is_open"))
+        undisputed = self.filtered(lambda move: not move.sudo().dispute_ids.filtered("is_open"))
         if undisputed:
-            undisputed._open_dispute_from_dunning(description=action.note)
+            undisputed._open_dispute_from_dunning(reason=action.dispute_reason_id or None, description=action.note)
         return result
 
     def _portal_open_dispute(self, message, partner, reason=None, amount=None):
@@ -87,11 +87,23 @@ class AccountMove(models.Model):
             raise UserError(_("Tell us what is wrong with this invoice."))
         if self.dispute_ids.filtered("is_open"):
             raise UserError(_("A dispute is already open on this invoice: we are working on it."))
+        if reason is not None:
+            self._check_portal_dispute_reason(reason)
         dispute = self._open_dispute_from_dunning(reason=reason, amount=amount, description=message)
         dispute.message_post(
             body=message, author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_comment"
         )
         return dispute
+
+    def _check_portal_dispute_reason(self, reason):
+        """Customers choose among the active reasons of the invoice's company and the shared ones."""
+        reason = reason.sudo()
+        if (
+            not reason.exists()
+            or not reason.active
+            or reason.company_id not in (self.company_id, reason.company_id.browse())
+        ):
+            raise UserError(_("This reason cannot be chosen for this invoice: pick one of the reasons of the list."))
 
     def _get_portal_disputes(self):
         """The disputes the invoice page shows to the customer."""

@@ -183,17 +183,33 @@ class DisputeDispute(models.Model):
             currency = dispute.currency_id
             if float_compare(dispute.amount, 0.0, precision_rounding=currency.rounding) <= 0:
                 raise ValidationError(_("The disputed amount must be positive."))
-            # Open disputes on the same invoice add up: together they cannot exceed what is due.
-            disputed = dispute | dispute.move_id.dispute_ids.filtered("is_open")
+            # Open disputes on the same invoice add up: together they cannot exceed what is due,
+            # those the user may not see included.
+            move = dispute.sudo().move_id
+            disputed = dispute.sudo() | move.dispute_ids.filtered("is_open")
             total = sum(disputed.mapped("amount"))
-            if float_compare(total, dispute.move_id.amount_residual, precision_rounding=currency.rounding) > 0:
+            if float_compare(total, move.amount_residual, precision_rounding=currency.rounding) > 0:
                 raise ValidationError(
                     _(
                         "The disputed amount (%(amount)s) is above what is still due on %(move)s (%(residual)s): "
                         "enter at most the amount due.",
                         amount=currency.format(total),
+                        move=move.display_name,
+                        residual=currency.format(move.amount_residual),
+                    )
+                )
+
+    @api.constrains("reason_id", "move_id")
+    def _check_reason_company(self):
+        for dispute in self.sudo():
+            if dispute.reason_id.company_id and dispute.reason_id.company_id != dispute.company_id:
+                raise ValidationError(
+                    _(
+                        "The reason %(reason)s belongs to another company than invoice %(move)s: "
+                        "choose a reason of %(company)s.",
+                        reason=dispute.reason_id.display_name,
                         move=dispute.move_id.display_name,
-                        residual=currency.format(dispute.move_id.amount_residual),
+                        company=dispute.company_id.name,
                     )
                 )
 
@@ -215,6 +231,8 @@ class DisputeDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        default_move = self.env.context.get("default_move_id")
+        self._check_invoices_readable([vals.get("move_id", default_move) for vals in vals_list])
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("dispute.dispute") or "/"
@@ -224,6 +242,7 @@ class DisputeDispute(models.Model):
         return disputes
 
     def write(self, vals):
+        self._check_routing_change(vals)
         if "stage" in vals:
             closing = vals["stage"] in CLOSED_STAGES
             vals = {**vals, "date_closed": fields.Datetime.now() if closing else False}
@@ -235,6 +254,45 @@ class DisputeDispute(models.Model):
         if {"stage", "move_id"} & set(vals):
             self._sync_invoice_dispute_flag(moves_before | self.move_id)
         return res
+
+    def _is_finance(self):
+        return self.env.su or self.env.user.has_group("credit_control.group_credit_controller")
+
+    @api.model
+    def _check_invoices_readable(self, move_ids):
+        """A dispute opens only on an invoice its author may read: through the dispute, the
+        invoice would become readable and its dunning paused."""
+        if self.env.su:
+            return
+        moves = self.env["account.move"].browse([move_id for move_id in move_ids if move_id])
+        try:
+            moves.check_access("read")
+        except AccessError as error:
+            raise AccessError(
+                _("You can only open disputes on invoices you may read; ask finance for the others.")
+            ) from error
+
+    def _check_routing_change(self, vals):
+        """The invoice, department and owner of a dispute change only by finance."""
+        if self._is_finance():
+            return
+        changed = [
+            name
+            for name in ("move_id", "department_id", "user_id")
+            if name in vals and any(dispute[name].id != (vals[name] or False) for dispute in self)
+        ]
+        if "reason_id" in vals and "department_id" not in vals:
+            department = self.env["dispute.reason"].browse(vals["reason_id"]).sudo().department_id
+            if department and any(dispute.department_id != department for dispute in self):
+                changed.append("department_id")
+        if changed:
+            raise AccessError(
+                _(
+                    "Only finance can change the invoice, the department or the owner of a dispute "
+                    "(%(fields)s): ask the credit controller.",
+                    fields=", ".join(self._fields[name].get_description(self.env)["string"] for name in changed),
+                )
+            )
 
     def unlink(self):
         moves = self.move_id
@@ -347,8 +405,19 @@ class DisputeDispute(models.Model):
             dispute.write({"stage": "rejected", "resolution": dispute.resolution or "rejected"})
 
     def action_reopen(self):
+        """Reopened, a dispute gets a new deadline from today and escalates again if missed."""
         closed = self.filtered(lambda d: not d.is_open)
-        closed.write({"stage": "in_progress", "resolution": False})
+        today = fields.Date.context_today(self)
+        for dispute in closed:
+            dispute.write(
+                {
+                    "stage": "in_progress",
+                    "resolution": False,
+                    "date_escalated": False,
+                    "date_deadline": today + timedelta(days=dispute.reason_id.deadline_days),
+                }
+            )
+        closed._route_to_owner()
 
     def action_resolve_credit_note(self):
         """One click: the credit note of the disputed amount, posted, reconciled with the
@@ -409,21 +478,29 @@ class DisputeDispute(models.Model):
         return values
 
     def _create_refund(self):
+        """The invoice's reversal, as the standard credit note makes it (its salesperson, team
+        and what other addons copy from it stay), with the disputed lines only."""
         self.ensure_one()
         invoice = self.move_id
-        refund = self.env["account.move"].create(
-            {
-                "move_type": "out_refund",
-                "partner_id": invoice.partner_id.id,
-                "company_id": invoice.company_id.id,
-                "journal_id": invoice.journal_id.id,
-                "currency_id": invoice.currency_id.id,
-                "invoice_date": fields.Date.context_today(self),
-                "reversed_entry_id": invoice.id,
-                "ref": _("Dispute %(name)s: %(reason)s", name=self.name, reason=self.reason_id.name),
-                "invoice_origin": invoice.name,
-                "invoice_line_ids": self._refund_line_values(),
-            }
+        # Superuser for what the reversal copies from the invoice (a billing user may not write
+        # every addon's data, e.g. commission splits); the caller is checked for billing rights.
+        refund = (
+            invoice.sudo()
+            ._reverse_moves(
+                [
+                    {
+                        "invoice_date": fields.Date.context_today(self),
+                        "journal_id": invoice.journal_id.id,
+                        "ref": _("Dispute %(name)s: %(reason)s", name=self.name, reason=self.reason_id.name),
+                        "invoice_origin": invoice.name,
+                        # Not copied by a reversal: the credit note would go to whoever clicks.
+                        "invoice_user_id": invoice.invoice_user_id.id,
+                        "team_id": invoice.team_id.id,
+                        "line_ids": self._refund_line_values(),
+                    }
+                ]
+            )
+            .sudo(False)
         )
         refund.action_post()
         receivables = (invoice.line_ids | refund.line_ids).filtered(

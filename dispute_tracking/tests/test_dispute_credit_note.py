@@ -53,3 +53,15 @@ class TestDisputeCreditNote(DisputeCommon):
             dispute.with_user(self.logistics_user).action_resolve_credit_note()
         self.assertFalse(dispute.refund_id)
         self.assertTrue(dispute.is_open)
+
+    def test_credit_note_keeps_the_invoice_salesperson_and_team(self):
+        team = self.env["crm.team"].create({"name": "Export (test)"})
+        invoice = self._create_invoice(1000.0, post=False)
+        invoice.team_id = team
+        invoice.action_post()
+        dispute = self._create_dispute(invoice, amount=300.0)
+        dispute.with_user(self.finance).action_resolve_credit_note()
+        self.assertRecordValues(
+            dispute.refund_id,
+            [{"invoice_user_id": self.salesman.id, "team_id": team.id, "reversed_entry_id": invoice.id}],
+        )

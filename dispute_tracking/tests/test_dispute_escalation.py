@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .common import DisputeCommon
@@ -49,3 +51,21 @@ class TestDisputeEscalation(DisputeCommon):
         self.assertTrue(dispute.is_late)
         late = self.env["dispute.dispute"].search([("is_late", "=", True)])
         self.assertIn(dispute, late)
+
+    def test_reopened_dispute_gets_a_new_deadline_and_escalates_again(self):
+        dispute = self._create_dispute(reason=self.reason_damaged)
+        self._backdate(dispute, 30)
+        self.env["dispute.dispute"]._cron_escalate_overdue_disputes()
+        dispute.write({"resolution": "corrected"})
+        dispute.action_resolve()
+        dispute.action_reopen()
+        self.assertFalse(dispute.date_escalated)
+        self.assertEqual(dispute.date_deadline, self.today + timedelta(days=10))
+        owner_todo = dispute.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("dispute_tracking.mail_activity_dispute")
+        )
+        self.assertEqual(owner_todo.date_deadline, dispute.date_deadline, "the owner's to-do follows")
+        self.assertNotIn(dispute, self.env["dispute.dispute"]._cron_escalate_overdue_disputes())
+        dispute.date_deadline = self.today - timedelta(days=1)  # the new deadline missed too
+        self.assertIn(dispute, self.env["dispute.dispute"]._cron_escalate_overdue_disputes())
+        self.assertTrue(dispute.date_escalated)

@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .common import DisputeCommon
@@ -78,4 +78,63 @@ class TestDisputePortalHttp(DisputeCommon, HttpCase):
             },
         )
         self.assertIn("dispute=error", response.url)
+        self.assertFalse(invoice.dispute_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestDisputePortalReason(DisputeCommon):
+    """The portal takes only the active reasons of the invoice's company and the shared ones."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_2 = cls.setup_other_company()["company"]
+        cls.reason_archived = cls.env["dispute.reason"].create(
+            {"name": "Old reason (test)", "department_id": cls.quality.id, "active": False}
+        )
+        cls.reason_company_2 = cls.env["dispute.reason"].create(
+            {"name": "Other company's (test)", "company_id": cls.company_2.id}
+        )
+        cls.reason_own = cls.env["dispute.reason"].create(
+            {"name": "Own company's (test)", "company_id": cls.company.id, "department_id": cls.quality.id}
+        )
+
+    def test_inactive_or_foreign_reason_is_refused(self):
+        invoice = self._create_invoice()
+        for reason in (self.reason_archived, self.reason_company_2, self.env["dispute.reason"].browse(987654321)):
+            with self.subTest(reason=reason.id), self.assertRaises(UserError):
+                invoice.sudo()._portal_open_dispute("Wrong price", self.contact, reason=reason)
+        self.assertFalse(invoice.dispute_ids)
+        self.assertFalse(invoice.in_dispute)
+
+    def test_own_company_and_shared_reasons_are_accepted(self):
+        invoice = self._create_invoice()
+        dispute = invoice.sudo()._portal_open_dispute("Wrong price", self.contact, reason=self.reason_own)
+        self.assertEqual(dispute.department_id, self.quality)
+
+    def test_a_foreign_reason_never_routes_a_dispute(self):
+        with self.assertRaises(ValidationError):
+            self._create_dispute(reason=self.reason_company_2)
+
+
+@tagged("post_install", "-at_install")
+class TestDisputePortalReasonHttp(DisputeCommon, HttpCase):
+    def test_portal_form_refuses_an_archived_reason(self):
+        reason = self.env["dispute.reason"].create({"name": "Archived (test)", "active": False})
+        invoice = self._create_invoice(1000.0)
+        invoice._portal_ensure_token()
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        for reason_id in (reason.id, "not-a-number"):
+            response = self.url_open(
+                f"/my/invoices/{invoice.id}/dispute",
+                data={
+                    "csrf_token": http.Request.csrf_token(self),
+                    "access_token": invoice.access_token,
+                    "message": "Wrong price.",
+                    "reason_id": reason_id,
+                },
+            )
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("dispute=bad_reason", response.url)
+            self.assertIn("this reason cannot be chosen", response.text)
         self.assertFalse(invoice.dispute_ids)

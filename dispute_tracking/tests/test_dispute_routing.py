@@ -39,7 +39,7 @@ class TestDisputeRouting(DisputeCommon):
 
     def test_changing_the_reason_reroutes_and_moves_the_activity(self):
         dispute = self._create_dispute(reason=self.reason_damaged)
-        dispute.reason_id = self.reason_quality
+        dispute.with_user(self.finance).reason_id = self.reason_quality
         self.assertEqual(dispute.department_id, self.quality)
         self.assertEqual(dispute.user_id, self.quality_user)
         self.assertEqual(dispute.activity_ids.user_id, self.quality_user)

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import DisputeCommon
@@ -102,3 +102,78 @@ class TestDisputeSecurity(DisputeCommon):
         self.assertEqual(current_only.search([("id", "in", both.ids)]), self.damaged)
         both_companies = Dispute.with_context(allowed_company_ids=[self.company.id, company_2.id])
         self.assertEqual(both_companies.search([("id", "in", both.ids)]), both)
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeRoutingLock(DisputeCommon):
+    """A department user attacking over RPC: disputes only on invoices it may read, and the
+    invoice, department and owner of a dispute are changed by finance only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.damaged = cls._create_dispute(cls._create_invoice(1000.0), amount=300.0, reason=cls.reason_damaged)
+        cls.foreign_invoice = cls._create_invoice(800.0, partner=cls.other_customer, salesperson=cls.salesman_2)
+
+    def test_department_user_cannot_open_a_dispute_on_an_invoice_it_cannot_read(self):
+        with self.assertRaises(AccessError):
+            self._create_dispute(self.foreign_invoice, amount=100.0, user=self.logistics_user)
+        Dispute = self.env["dispute.dispute"].with_user(self.logistics_user)
+        with self.assertRaises(AccessError):  # the invoice given as a default, as the form does
+            Dispute.with_context(default_move_id=self.foreign_invoice.id).create(
+                {"amount": 100.0, "reason_id": self.reason_damaged.id}
+            )
+        with self.assertRaises(AccessError):  # through the invoice's disputes
+            self.foreign_invoice.with_user(self.logistics_user).write(
+                {"dispute_ids": [Command.create({"amount": 100.0, "reason_id": self.reason_damaged.id})]}
+            )
+        self.assertFalse(self.foreign_invoice.dispute_ids)
+        self.assertFalse(self.foreign_invoice.in_dispute, "its dunning goes on")
+
+    def test_department_user_opens_a_dispute_on_an_invoice_it_reads(self):
+        dispute = self._create_dispute(self.damaged.move_id, amount=100.0, user=self.logistics_user)
+        self.assertEqual(dispute.move_id, self.damaged.move_id)
+
+    def test_department_user_cannot_move_its_dispute(self):
+        dispute = self.damaged.with_user(self.logistics_user)
+        for values in (
+            {"move_id": self.foreign_invoice.id},
+            {"department_id": self.quality.id},
+            {"user_id": self.quality_user.id},
+            {"reason_id": self.reason_quality.id},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                dispute.write(values)
+        self.assertRecordValues(
+            self.damaged,
+            [
+                {
+                    "move_id": self.damaged.move_id.id,
+                    "department_id": self.logistics.id,
+                    "user_id": self.logistics_user.id,
+                }
+            ],
+        )
+        self.assertFalse(self.foreign_invoice.in_dispute)
+        with self.assertRaises(AccessError):
+            self.foreign_invoice.with_user(self.logistics_user).read(["name"])
+        # Its own work goes on: notes and stages.
+        dispute.write({"root_cause": "Pallets not strapped", "user_id": self.logistics_user.id})
+
+    def test_finance_reroutes_a_dispute(self):
+        dispute = self.damaged.with_user(self.finance)
+        dispute.write({"department_id": self.quality.id, "user_id": self.quality_user.id})
+        self.assertEqual(self.damaged.user_id, self.quality_user)
+        dispute.write({"move_id": self.foreign_invoice.id})
+        self.assertTrue(self.foreign_invoice.in_dispute)
+
+    def test_amount_check_counts_the_disputes_the_user_cannot_see(self):
+        invoice = self.damaged.move_id
+        self._create_dispute(invoice, amount=600.0, reason=self.reason_quality)
+        Dispute = self.env["dispute.dispute"].with_user(self.logistics_user)
+        self.assertEqual(Dispute.search([("move_id", "=", invoice.id)]), self.damaged, "the quality one is hidden")
+        with self.assertRaises(ValidationError):
+            self._create_dispute(invoice, amount=300.0, user=self.logistics_user)
+        self.assertEqual(len(invoice.dispute_ids), 2)
+        with self.assertRaises(ValidationError):
+            self.damaged.with_user(self.logistics_user).amount = 500.0
