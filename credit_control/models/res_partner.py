@@ -153,11 +153,13 @@ class ResPartner(models.Model):
     )
     def _compute_credit_exposure(self):
         company = self.env.company
-        commercial = self.commercial_partner_id
+        # A new partner (the form of a customer being created) has no exposure yet; one
+        # being edited has its saved record's.
+        commercial = self.commercial_partner_id._origin
         exposures = commercial._get_credit_exposure(company, detailed=True)
         for partner in self:
             debtor = partner.commercial_partner_id
-            exposure = exposures.get(debtor.id, {})
+            exposure = exposures.get(debtor._origin.id, {})
             limit = debtor._get_credit_limit_in_force()
             total = exposure.get("receivable", 0.0) + exposure.get("order_book", 0.0)
             partner.credit_currency_id = company.currency_id
@@ -183,7 +185,7 @@ class ResPartner(models.Model):
         for partner in self:
             orders = self.env["sale.order"]
             for invoice_partner, partner_orders in groups.items():
-                if invoice_partner.commercial_partner_id == partner.commercial_partner_id:
+                if invoice_partner.commercial_partner_id == partner.commercial_partner_id._origin:
                     orders |= partner_orders
             partner.credit_release_order_ids = orders
 
@@ -269,7 +271,7 @@ class ResPartner(models.Model):
         :return: {partner id: {receivable, overdue, not_due, overdue_count, oldest_due_date,
                   order_book, current}}; overdue, not_due and overdue_count only when detailed
         """
-        if not self:
+        if not self.ids:  # nothing saved yet: nothing to sum
             return {}
         current_orders = current_orders or self.env["sale.order"]
         today = fields.Date.context_today(self)
@@ -438,9 +440,11 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_aged_balance(self):
-        buckets = self.env["credit.aged.balance"]._get_partner_buckets(self.commercial_partner_id, self.env.company)
+        buckets = self.env["credit.aged.balance"]._get_partner_buckets(
+            self.commercial_partner_id._origin, self.env.company
+        )
         for partner in self:
-            values = buckets.get(partner.commercial_partner_id.id, {})
+            values = buckets.get(partner.commercial_partner_id._origin.id, {})
             for bucket in AGED_BUCKETS:
                 partner[f"credit_aged_{bucket}"] = values.get(bucket, 0.0)
 
