@@ -15,6 +15,9 @@ CREDIT_DECISION_FIELDS = (
     "credit_limit_temporary",
     "credit_limit_temporary_until",
 )
+# Who reads a customer's balances, as Odoo's own credit and debit fields: accountants and
+# auditors. Salespeople read the exposure on their own quotations (sale.order).
+ACCOUNTING_READERS = "account.group_account_invoice,account.group_account_readonly"
 
 
 class ResPartner(models.Model):
@@ -55,6 +58,7 @@ class ResPartner(models.Model):
     credit_journal_item_ids = fields.One2many("account.move.line", "partner_id", string="Credit Journal Items")
     credit_open_balances = fields.Json(
         compute="_compute_credit_open_balances",
+        groups=ACCOUNTING_READERS,
         store=True,
         copy=False,
         help="Open receivables by company: {company id: [total, oldest unpaid due date]}.",
@@ -69,30 +73,42 @@ class ResPartner(models.Model):
         CREDIT_POLICIES, string="Applied Credit Policy", compute="_compute_credit_exposure"
     )
     credit_limit_effective = fields.Monetary(
-        string="Limit in Force", currency_field="credit_currency_id", compute="_compute_credit_exposure"
+        string="Limit in Force",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure_overdue = fields.Monetary(
-        string="Overdue", currency_field="credit_currency_id", compute="_compute_credit_exposure"
+        string="Overdue",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure_not_due = fields.Monetary(
-        string="Not Yet Due", currency_field="credit_currency_id", compute="_compute_credit_exposure"
+        string="Not Yet Due",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure_order_book = fields.Monetary(
         string="Order Book",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
         help="Confirmed orders not yet invoiced, taxes included.",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure = fields.Monetary(
         string="Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
         help="Open receivables (overdue and not yet due) plus the order book.",
+        groups=ACCOUNTING_READERS,
     )
     credit_available = fields.Monetary(
         string="Available Credit",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_can_decide = fields.Boolean(compute="_compute_credit_can_decide")
     credit_dunning_policy_id = fields.Many2one(
@@ -107,25 +123,46 @@ class ResPartner(models.Model):
         "credit.dunning.action", "partner_id", string="Dunning Actions", readonly=True
     )
     credit_aged_not_due = fields.Monetary(
-        string="Not Due", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Not Due",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_1_30 = fields.Monetary(
-        string="1-30 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="1-30 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_31_60 = fields.Monetary(
-        string="31-60 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="31-60 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_61_90 = fields.Monetary(
-        string="61-90 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="61-90 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_over_90 = fields.Monetary(
-        string="Over 90 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Over 90 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_disputed = fields.Monetary(
-        string="Disputed", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Disputed",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_total = fields.Monetary(
-        string="Receivable Balance", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Receivable Balance",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
 
     @api.model
