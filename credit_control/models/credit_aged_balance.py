@@ -92,7 +92,7 @@ class CreditAgedBalance(models.Model):
         if not partners.ids:
             return {}
         columns = ["not_due", "aged_1_30", "aged_31_60", "aged_61_90", "aged_over_90", "disputed", "total"]
-        rows = self.sudo()._read_group(
+        rows = self._read_group(
             [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
             ["partner_id"],
             [f"{column}:sum" for column in columns],

@@ -65,7 +65,8 @@ class CreditDunningForecast(models.Model):
 
     @property
     def _table_query(self):
-        return SQL(" UNION ALL ").join(self._steps_sql(company) for company in self.env.companies)
+        # Each company's part keeps its own ORDER BY (of DISTINCT ON): in parentheses.
+        return SQL(" UNION ALL ").join(SQL("(%s)", self._steps_sql(company)) for company in self.env.companies)
 
     @api.model
     def _next_steps(self, moves):

@@ -17,6 +17,9 @@ CREDIT_DECISION_FIELDS = (
 )
 # What protects a customer's credit: set in any company, only finance may weaken it.
 CREDIT_PROTECTION_FIELDS = ("credit_limit", "credit_policy", "credit_cash_in_advance", "credit_limit_temporary")
+# Who reads a customer's balances, as Odoo's own credit and debit fields: accountants and
+# auditors. Salespeople read the exposure on their own quotations (sale.order).
+ACCOUNTING_READERS = "account.group_account_invoice,account.group_account_readonly"
 
 
 class ResPartner(models.Model):
@@ -57,6 +60,7 @@ class ResPartner(models.Model):
     credit_journal_item_ids = fields.One2many("account.move.line", "partner_id", string="Credit Journal Items")
     credit_open_balances = fields.Json(
         compute="_compute_credit_open_balances",
+        groups=ACCOUNTING_READERS,
         store=True,
         copy=False,
         help="Open receivables by company: {company id: [total, oldest unpaid due date]}.",
@@ -71,30 +75,42 @@ class ResPartner(models.Model):
         CREDIT_POLICIES, string="Applied Credit Policy", compute="_compute_credit_exposure"
     )
     credit_limit_effective = fields.Monetary(
-        string="Limit in Force", currency_field="credit_currency_id", compute="_compute_credit_exposure"
+        string="Limit in Force",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure_overdue = fields.Monetary(
-        string="Overdue", currency_field="credit_currency_id", compute="_compute_credit_exposure"
+        string="Overdue",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure_not_due = fields.Monetary(
-        string="Not Yet Due", currency_field="credit_currency_id", compute="_compute_credit_exposure"
+        string="Not Yet Due",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure_order_book = fields.Monetary(
         string="Order Book",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
         help="Confirmed orders not yet invoiced, taxes included.",
+        groups=ACCOUNTING_READERS,
     )
     credit_exposure = fields.Monetary(
         string="Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
         help="Open receivables (overdue and not yet due) plus the order book.",
+        groups=ACCOUNTING_READERS,
     )
     credit_available = fields.Monetary(
         string="Available Credit",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
+        groups=ACCOUNTING_READERS,
     )
     credit_can_decide = fields.Boolean(compute="_compute_credit_can_decide")
     credit_dunning_policy_id = fields.Many2one(
@@ -109,25 +125,46 @@ class ResPartner(models.Model):
         "credit.dunning.action", "partner_id", string="Dunning Actions", readonly=True
     )
     credit_aged_not_due = fields.Monetary(
-        string="Not Due", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Not Due",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_1_30 = fields.Monetary(
-        string="1-30 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="1-30 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_31_60 = fields.Monetary(
-        string="31-60 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="31-60 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_61_90 = fields.Monetary(
-        string="61-90 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="61-90 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_over_90 = fields.Monetary(
-        string="Over 90 Days", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Over 90 Days",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_disputed = fields.Monetary(
-        string="Disputed", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Disputed",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
     credit_aged_total = fields.Monetary(
-        string="Receivable Balance", currency_field="credit_currency_id", compute="_compute_credit_aged_balance"
+        string="Receivable Balance",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_aged_balance",
+        groups=ACCOUNTING_READERS,
     )
 
     @api.model
@@ -155,11 +192,13 @@ class ResPartner(models.Model):
     )
     def _compute_credit_exposure(self):
         company = self.env.company
-        commercial = self.commercial_partner_id
+        # A new partner (the form of a customer being created) has no exposure yet; one
+        # being edited has its saved record's.
+        commercial = self.commercial_partner_id._origin
         exposures = commercial._get_credit_exposure(company, detailed=True)
         for partner in self:
             debtor = partner.commercial_partner_id
-            exposure = exposures.get(debtor.id, {})
+            exposure = exposures.get(debtor._origin.id, {})
             limit = debtor._get_credit_limit_in_force()
             total = exposure.get("receivable", 0.0) + exposure.get("order_book", 0.0)
             partner.credit_currency_id = company.currency_id
@@ -185,7 +224,7 @@ class ResPartner(models.Model):
         for partner in self:
             orders = self.env["sale.order"]
             for invoice_partner, partner_orders in groups.items():
-                if invoice_partner.commercial_partner_id == partner.commercial_partner_id:
+                if invoice_partner.commercial_partner_id == partner.commercial_partner_id._origin:
                     orders |= partner_orders
             partner.credit_release_order_ids = orders
 
@@ -271,7 +310,7 @@ class ResPartner(models.Model):
         :return: {partner id: {receivable, overdue, not_due, overdue_count, oldest_due_date,
                   order_book, current}}; overdue, not_due and overdue_count only when detailed
         """
-        if not self:
+        if not self.ids:  # nothing saved yet: nothing to sum
             return {}
         current_orders = current_orders or self.env["sale.order"]
         today = fields.Date.context_today(self)
@@ -586,9 +625,11 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_credit_aged_balance(self):
-        buckets = self.env["credit.aged.balance"]._get_partner_buckets(self.commercial_partner_id, self.env.company)
+        buckets = self.env["credit.aged.balance"]._get_partner_buckets(
+            self.commercial_partner_id._origin, self.env.company
+        )
         for partner in self:
-            values = buckets.get(partner.commercial_partner_id.id, {})
+            values = buckets.get(partner.commercial_partner_id._origin.id, {})
             for bucket in AGED_BUCKETS:
                 partner[f"credit_aged_{bucket}"] = values.get(bucket, 0.0)
 

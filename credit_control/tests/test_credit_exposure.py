@@ -158,3 +158,26 @@ class TestCreditExposure(CreditControlCommon):
         order.write({"order_line": [Command.create({"display_type": "line_section", "name": "Section"})]})
         order.action_confirm()
         self.assertEqual(self.customer.credit_exposure_order_book, 100.0)
+
+    def _partner_form_spec(self):
+        """The fields the web client asks for when it opens the partner form."""
+        fields_ = self.env["res.partner"].get_views([(False, "form")])["models"]["res.partner"]["fields"]
+        return {fname: {} for fname in fields_}
+
+    def test_form_of_a_new_customer(self):
+        """Creating a customer: the form's onchange on a record without id yet."""
+        result = self.env["res.partner"].onchange(
+            {"name": "Nouveau client", "is_company": True}, [], self._partner_form_spec()
+        )
+        self.assertEqual(result["value"].get("credit_exposure", 0.0), 0.0)
+        contact = self.env["res.partner"].onchange(
+            {"name": "Paul", "parent_id": self.customer.id}, ["parent_id"], self._partner_form_spec()
+        )
+        self.assertIn("value", contact)
+
+    def test_form_being_edited_shows_the_saved_figures(self):
+        """An edited partner (a new record with an origin) reads its saved exposure."""
+        self._create_invoice(300.0, days_overdue=10)
+        edited = self.customer.new({"name": "Brasserie du Port (renamed)"}, origin=self.customer)
+        self.assertEqual(edited.credit_exposure_overdue, 300.0)
+        self.assertEqual(edited.credit_aged_total, 300.0)

@@ -70,6 +70,30 @@ class TestCreditSecurity(CreditControlCommon):
         other = self.env["credit.decision"].create(
             {"partner_id": self.customer.id, "decision": "refuse", "reason": "other", "company_id": company_2.id}
         )
-        visible = self.env["credit.decision"].with_user(self.salesman).search([("partner_id", "=", self.customer.id)])
+        visible = self.env["credit.decision"].with_user(self.billing).search([("partner_id", "=", self.customer.id)])
         self.assertEqual(visible, decision)
         self.assertNotIn(other, visible)
+
+    def test_salesperson_reads_the_decisions_on_own_orders_only(self):
+        order = self._create_order(500.0)
+        Decision = self.env["credit.decision"].with_user(self.finance)
+        on_order = Decision.create(
+            {"partner_id": self.customer.id, "order_id": order.id, "decision": "refuse", "reason": "no"}
+        )
+        on_limit = Decision.create({"partner_id": self.customer.id, "decision": "limit_permanent", "reason": "up"})
+        visible = self.env["credit.decision"].with_user(self.salesman).search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(visible, on_order)
+        with self.assertRaises(AccessError):
+            on_limit.with_user(self.salesman).read(["reason"])
+
+    def test_balances_are_read_by_accounting_only(self):
+        """As Odoo's own credit and debit: accountants read a customer's balances over RPC,
+        salespeople and other internal users do not."""
+        self._create_invoice(300.0, days_overdue=10)
+        fnames = ["credit_exposure", "credit_aged_total", "credit_open_balances"]
+        values = self.customer.with_user(self.billing).read(fnames)[0]
+        self.assertEqual(values["credit_exposure"], 300.0)
+        self.assertEqual(values["credit_aged_total"], 300.0)
+        for fname in fnames:
+            with self.assertRaises(AccessError):
+                self.customer.with_user(self.salesman).read([fname])

@@ -50,3 +50,12 @@ class TestDunningForecast(DunningCommon):
         self._create_invoice(300.0, days_overdue=-10, partner=self.customer_2)
         self.assertEqual(self._coming(user=self.salesman).partner_id, self.customer)
         self.assertEqual(len(self._coming().partner_id), 2)
+
+    def test_user_of_two_companies_reads_both(self):
+        """Each company's steps are a query of their own, joined in one list."""
+        invoice = self._create_invoice(500.0, days_overdue=-10)
+        other = self.setup_other_company(name="Forecast Company B")["company"]
+        other_invoice = self._create_invoice(400.0, days_overdue=-10, company=other)
+        self.env.user.company_ids |= other
+        forecast = self.env["credit.dunning.forecast"].with_context(allowed_company_ids=(self.company | other).ids)
+        self.assertLessEqual(invoice | other_invoice, forecast.search([]).move_id)

@@ -13,7 +13,7 @@ class AccountMove(models.Model):
         groups = self.env["dispute.dispute"]._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
         counts = {move.id: count for move, count in groups}
         for move in self:
-            move.dispute_count = counts.get(move.id, 0)
+            move.dispute_count = counts.get(move._origin.id, 0)
 
     def action_open_dispute(self):
         """The dispute form, prefilled from this invoice."""
