@@ -18,13 +18,13 @@ COLUMNS = list(ROLES)
 # fmt: off
 MATRIX = {
     # model                       salesperson sales_manager accountant finance department auditor internal portal public
-    "credit.decision":            ["O---", "----", "A---", "A-A-", "----", "A---", "----", "----", "----"],
+    "credit.decision":            ["O---", "----", "----", "A-A-", "----", "A---", "----", "----", "----"],
     "credit.dunning.policy":      ["A---", "A---", "A---", "AAAA", "----", "A---", "----", "----", "----"],
     "credit.dunning.stage":       ["A---", "A---", "A---", "AAAA", "----", "A---", "----", "----", "----"],
     "credit.dunning.action":      ["O---", "A---", "AAA-", "AAA-", "----", "A---", "----", "----", "----"],
     "credit.aged.balance":        ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.dunning.forecast":    ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
-    "credit.release.request":     ["..A.", "..A.", "....", "....", "....", "....", "....", "....", "...."],
+    "credit.release.request":     ["..A.", "..A.", "..A.", "..A.", "....", "....", "....", "....", "...."],
     "credit.decision.wizard":     ["....", "....", "....", "..A.", "....", "....", "....", "....", "...."],
     "dispute.dispute":            ["OOA-", "AAA-", "AAA-", "AAAA", "OOA-", "A---", "----", "----", "----"],
     "dispute.reason":             ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],

@@ -482,25 +482,19 @@ class DisputeDispute(models.Model):
         and what other addons copy from it stay), with the disputed lines only."""
         self.ensure_one()
         invoice = self.move_id
-        # Superuser for what the reversal copies from the invoice (a billing user may not write
-        # every addon's data, e.g. commission splits); the caller is checked for billing rights.
-        refund = (
-            invoice.sudo()
-            ._reverse_moves(
-                [
-                    {
-                        "invoice_date": fields.Date.context_today(self),
-                        "journal_id": invoice.journal_id.id,
-                        "ref": _("Dispute %(name)s: %(reason)s", name=self.name, reason=self.reason_id.name),
-                        "invoice_origin": invoice.name,
-                        # Not copied by a reversal: the credit note would go to whoever clicks.
-                        "invoice_user_id": invoice.invoice_user_id.id,
-                        "team_id": invoice.team_id.id,
-                        "line_ids": self._refund_line_values(),
-                    }
-                ]
-            )
-            .sudo(False)
+        refund = invoice._reverse_moves(
+            [
+                {
+                    "invoice_date": fields.Date.context_today(self),
+                    "journal_id": invoice.journal_id.id,
+                    "ref": _("Dispute %(name)s: %(reason)s", name=self.name, reason=self.reason_id.name),
+                    "invoice_origin": invoice.name,
+                    # Not copied by a reversal: the credit note would go to whoever clicks.
+                    "invoice_user_id": invoice.invoice_user_id.id,
+                    "team_id": invoice.team_id.id,
+                    "line_ids": self._refund_line_values(),
+                }
+            ]
         )
         refund.action_post()
         receivables = (invoice.line_ids | refund.line_ids).filtered(

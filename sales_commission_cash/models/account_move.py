@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -9,7 +9,7 @@ class AccountMove(models.Model):
     commission_split_ids = fields.One2many(
         "commission.split",
         "move_id",
-        copy=True,  # a credit note reversing the invoice takes back the commission in the same shares
+        copy=False,  # copied by copy() below, whoever copies the invoice
         help="Salespeople sharing the commission on this invoice, in percent; empty: all of it goes to the "
         "salesperson. A change applies to the payments collected afterwards.",
     )
@@ -26,6 +26,20 @@ class AccountMove(models.Model):
                 raise ValidationError(
                     self.env._("The commission split of %(invoice)s must total 100 %%.", invoice=move.display_name)
                 )
+
+    def copy(self, default=None):
+        """A credit note reversing the invoice (Odoo's reversal copies it) takes back the
+        commission in the same shares, and a duplicate keeps them: the split follows the
+        invoice, also when the user copying it may not write splits (an accountant)."""
+        new_moves = super().copy(default)
+        if "commission_split_ids" not in (default or {}):
+            for move, new_move in zip(self.sudo(), new_moves.sudo(), strict=True):
+                if move.commission_split_ids:
+                    new_move.commission_split_ids = [
+                        Command.create({"user_id": split.user_id.id, "share": split.share})
+                        for split in move.commission_split_ids
+                    ]
+        return new_moves
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_commission_lines(self):

@@ -78,6 +78,33 @@ class TestCommissionSplit(CommissionCommon):
             [(self.seller, 60.0), (self.seller_2, 40.0)],
         )
 
+    def test_accountant_credit_note_and_duplicate_keep_the_split(self):
+        """An accountant may not write splits, yet reverses and duplicates invoices: the split
+        follows the invoice all the same."""
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Anne Compta",
+                "login": "com_anne",
+                "groups_id": [Command.set(self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        invoice = self._invoice()
+        self._split(invoice, [(self.seller, 60.0), (self.seller_2, 40.0)])
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_user(accountant)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Damaged crate"})
+        )
+        refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        duplicate = invoice.with_user(accountant).copy()
+        for move in (refund, duplicate):
+            self.assertEqual(
+                [(split.user_id, split.share) for split in move.sudo().commission_split_ids],
+                [(self.seller, 60.0), (self.seller_2, 40.0)],
+            )
+        self.assertEqual(refund.create_uid, accountant)
+
     def test_split_lines_written_directly_must_total_100(self):
         """Sales managers and imports write split lines without the wizard: the total of
         the invoice's lines is checked all the same."""
