@@ -215,8 +215,8 @@ class TestCommissionFaults(TransactionCase):
         self.assertEqual(self._settlements(), [(seller_a, 100.0, 1), (seller_b, 100.0, 1)])
 
     def test_generation_killed_midway_leaves_nothing_and_runs_again_once(self):
-        """The worker generating the period is killed while it waits for a line another
-        transaction holds, after the first salesperson's settlement was made: nothing
+        """The worker generating the period is killed midway, while it waits for B's line
+        that another transaction holds (the settlements made, A's lines attached): nothing
         of it stays, and the next runs make each settlement once."""
         self._committed(self._pay_both)
         seller_a, seller_b = self.ids["sellers"]
