@@ -23,9 +23,10 @@ class CreditGateCommon(CreditControlCommon):
         )
 
     def _request(self, order, user=None, amount=0.0, reason="Customer pays on Friday"):
-        self.env["credit.release.request"].with_user(user or self.salesman).create(
-            {"order_id": order.id, "reason": reason, "requested_amount": amount}
-        ).action_request()
+        values = {"order_id": order.id, "reason": reason}
+        if amount:  # the new total of a confirmed order
+            values["requested_amount"] = amount
+        self.env["credit.release.request"].with_user(user or self.salesman).create(values).action_request()
 
     def _decide(self, order, decision="release", user=None, partner=None, **values):
         self.env["credit.decision.wizard"].with_user(user or self.finance_2).create(
@@ -55,8 +56,6 @@ class TestReleaseBinding(CreditGateCommon):
         self._request(self.order)
         decision = self._decide(self.order)
         self.assertEqual(decision.released_amount, 500.0)
-        self.assertEqual(self.order.credit_released_partner_id, self.customer)
-        self.assertEqual(self.order.credit_released_currency_id, self.order.currency_id)
         return self.order.with_user(self.salesman)
 
     def test_release_is_void_when_the_customer_changes(self):
@@ -68,6 +67,12 @@ class TestReleaseBinding(CreditGateCommon):
         with self.assertHold("Café de la Gare is [^:]*400.00 over its credit limit"):
             order.action_confirm()
         self.assertEqual(self.order.state, "draft")
+
+    def test_release_records_what_finance_released(self):
+        self._released()
+        self.assertEqual(self.order.credit_released_partner_id, self.customer)
+        self.assertEqual(self.order.credit_released_company_id, self.company)
+        self.assertEqual(self.order.credit_released_currency_id, self.order.currency_id)
 
     def test_release_is_void_when_the_invoice_address_changes(self):
         order = self._released()
@@ -100,7 +105,6 @@ class TestReleaseBinding(CreditGateCommon):
         order = self.env["sale.order"].browse(self.order.id)
         order.write({"company_id": company_2.id})
         self.assertFalse(order.credit_release_state)
-        self.assertFalse(order.credit_released_company_id)
 
     def test_release_is_void_after_cancellation(self):
         order = self._released()
