@@ -70,9 +70,12 @@ class TestCreditSecurity(CreditControlCommon):
         other = self.env["credit.decision"].create(
             {"partner_id": self.customer.id, "decision": "refuse", "reason": "other", "company_id": company_2.id}
         )
-        visible = self.env["credit.decision"].with_user(self.billing).search([("partner_id", "=", self.customer.id)])
+        visible = self.env["credit.decision"].with_user(self.finance).search([("partner_id", "=", self.customer.id)])
         self.assertEqual(visible, decision)
         self.assertNotIn(other, visible)
+        # An accountant who is not in finance reads no decision.
+        with self.assertRaises(AccessError):
+            self.env["credit.decision"].with_user(self.billing).search([("partner_id", "=", self.customer.id)])
 
     def test_salesperson_reads_the_decisions_on_own_orders_only(self):
         order = self._create_order(500.0)
