@@ -99,7 +99,9 @@ class CommissionSettlement(models.Model):
                     ("settlement_id", "=", False),
                 ]
             )
-            lines.settlement_id = settlement
+            # Lines come from collected cash only: nobody writes them by hand, a settlement
+            # only gathers them.
+            lines.sudo().settlement_id = settlement
         return True
 
     def action_validate(self):

@@ -26,6 +26,31 @@ class TestCommissionSecurity(CommissionCommon):
         with self.assertRaises(AccessError):
             line.with_user(self.seller).amount = 1000.0
 
+    def test_manager_cannot_write_lines_by_hand(self):
+        """Lines come from collected cash only: a manager (who may also sell) neither creates
+        one nor changes its amount; a settlement still gathers them."""
+        line = self.env["commission.line"].search([("user_id", "=", self.seller.id)])
+        with self.assertRaises(AccessError):
+            line.with_user(self.manager).amount = 1000.0
+        with self.assertRaises(AccessError):
+            self.env["commission.line"].with_user(self.manager).create(
+                {
+                    "company_id": self.company.id,
+                    "user_id": self.manager.id,
+                    "move_id": line.move_id.id,
+                    "date": self.today,
+                    "kind": "earned",
+                    "amount": 500.0,
+                }
+            )
+        settlement = (
+            self.env["commission.settlement"]
+            .with_user(self.manager)
+            .create({"user_id": self.seller.id, "date_from": line.date.replace(day=1), "date_to": line.date})
+        )
+        settlement.action_validate()
+        self.assertEqual(settlement.line_ids, line)
+
     def test_salesperson_cannot_change_plans(self):
         with self.assertRaises(AccessError):
             self.plan.with_user(self.seller).rate = 50.0
