@@ -342,7 +342,32 @@ class SaleOrder(models.Model):
         moved.filtered(lambda o: o.state == "sale" and o not in confirming)._credit_check_confirmation(
             from_quotation=False
         )
+        if "payment_term_id" in vals:
+            self.filtered(lambda o: o.state == "sale" and o not in confirming | moved)._credit_check_payment_term()
         return result
+
+    def _credit_check_payment_term(self):
+        """A customer on cash in advance was let through on immediate terms: the confirmed order
+        keeps them, or the invoice would grant the credit the gate refused."""
+        for order in self:
+            debtor = order.partner_invoice_id.commercial_partner_id.with_company(order.company_id)
+            if order._credit_is_paid_in_full() or order._credit_is_released():
+                continue
+            reasons = order._credit_cash_in_advance_reasons(debtor)
+            if reasons:
+                self.env.invalidate_all()  # rolled back: no refused term left in the cache
+                raise UserError(
+                    "\n".join(
+                        [
+                            _("%(order)s is confirmed on immediate payment terms:", order=order.name),
+                            *reasons,
+                            _(
+                                "%(finance)s can lift cash in advance from the customer's form.",
+                                finance=order._credit_finance_label(),
+                            ),
+                        ]
+                    )
+                )
 
     def _credit_void_release(self, why):
         """A release, or a pending request, holds for the order as finance saw it: any change of

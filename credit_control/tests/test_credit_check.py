@@ -79,6 +79,21 @@ class TestCreditCheck(CreditControlCommon):
         order.action_confirm()
         self.assertEqual(order.state, "sale")
 
+    def test_cash_in_advance_keeps_the_immediate_term_once_confirmed(self):
+        """Confirmed on immediate terms, the order of a customer on cash in advance cannot be
+        given credit terms afterwards (the invoice would take them)."""
+        self.customer.with_user(self.finance).credit_cash_in_advance = True
+        immediate = self.env.ref("account.account_payment_term_immediate")
+        order = self._create_order(10.0, payment_term_id=immediate.id)
+        order.action_confirm()
+        with self.assertRaisesRegex(UserError, "cash in advance"), self.env.cr.savepoint():
+            order.with_user(self.salesman).write({"payment_term_id": self.term_30.id})
+        self.assertEqual(order.payment_term_id, immediate)
+        # Without cash in advance, confirmed orders change terms as in Odoo.
+        self.customer.with_user(self.finance).credit_cash_in_advance = False
+        order.with_user(self.salesman).write({"payment_term_id": self.term_30.id})
+        self.assertEqual(order.payment_term_id, self.term_30)
+
     def test_every_way_of_confirming_is_checked(self):
         """RPC write of the state and import of confirmed orders go through the same gate."""
         self._create_invoice(900.0)
