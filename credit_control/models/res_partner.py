@@ -429,7 +429,7 @@ class ResPartner(models.Model):
         """Only finance changes what decides whether orders go through; internal syncs (run
         as superuser) and writes that change nothing are let through. A member of finance
         whose own order, or own request, waits does not loosen that customer's credit."""
-        if self.env.su:
+        if self.env.su or not set(CREDIT_DECISION_FIELDS).intersection(vals):
             return
         if self.env.user.has_group("credit_control.group_credit_controller"):
             self.filtered(lambda p: p._credit_loosened_by(vals))._credit_check_four_eyes()
@@ -492,7 +492,7 @@ class ResPartner(models.Model):
             return not (amount and in_force and amount <= in_force)
 
         ranks = {"none": 0, "alert": 1, "block": 2}
-        company_policy = self.env.company.credit_policy
+        company_policy = self.env.company.credit_policy or "alert"  # as _get_credit_policy reads it
         return any(
             (
                 "credit_limit" in new and limit_loosened(old.credit_limit, new["credit_limit"]),
