@@ -23,6 +23,9 @@
         "views/commission_menus.xml",
     ],
     "demo": ["demo/commission_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["sales_commission_cash/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }
