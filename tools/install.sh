@@ -36,7 +36,7 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
     say "Installing ${missing_debs[*]} from the distribution"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debs[@]}" >/dev/null
   else
-    say "WARNING: ${missing_debs[*]} missing: letters stay HTML and browser tours are skipped (install them as root)"
+    say "WARNING: ${missing_debs[*]} missing: letters stay HTML (their PDF test is skipped) and the browser tours fail (install them as root)"
   fi
 fi
 say "Ready: PostgreSQL binaries in ${PGHOST:-$(pg_bindir)}"
