@@ -599,50 +599,51 @@ class CreditCockpitOverdueMonth(models.Model):
         for _i in range(TREND_MONTHS - 2):
             first_month = (first_month - timedelta(days=1)).replace(day=1)
         receivable = self.env["account.account"].sudo().search([("account_type", "=", "asset_receivable")])
+        # The open receivables of a day are the balance of the items dated up to it (the
+        # reconciliations net out); its overdue part, that of the items due before it, less the
+        # reconciliations dated up to it on their debit side, plus those on their credit side.
         return SQL(
             """
             WITH months AS (
                 SELECT month::date AS month,
                        LEAST((month + INTERVAL '1 month' - INTERVAL '1 day')::date, %(today)s::date) AS day
-                  FROM generate_series(%(first)s::date, %(today)s::date, INTERVAL '1 month') month
+                  FROM generate_series(0, %(last)s) g
+                  CROSS JOIN LATERAL (SELECT %(first)s::date + g * INTERVAL '1 month' AS month) m
             ), items AS (
                 SELECT line.id, line.company_id, line.balance, line.date,
                        COALESCE(line.date_maturity, line.date) AS due
                   FROM account_move_line line
-                 WHERE line.account_id IN %(accounts)s AND line.parent_state = 'posted'
-                   AND line.date <= %(today)s
-                   AND (line.reconciled IS NOT TRUE
-                        OR EXISTS (SELECT 1 FROM account_partial_reconcile part
-                                    WHERE part.debit_move_id = line.id AND part.max_date >= %(first)s)
-                        OR EXISTS (SELECT 1 FROM account_partial_reconcile part
-                                    WHERE part.credit_move_id = line.id AND part.max_date >= %(first)s))
-            ), settled AS (
-                SELECT months.month, part.line_id, SUM(part.amount) AS amount
-                  FROM months
-                  JOIN (SELECT debit_move_id AS line_id, amount, max_date FROM account_partial_reconcile
-                        UNION ALL
-                        SELECT credit_move_id, -amount, max_date FROM account_partial_reconcile) part
-                    ON part.max_date <= months.day
-                  JOIN items ON items.id = part.line_id
+                 WHERE line.account_id IN %(accounts)s AND line.parent_state = 'posted' AND line.date <= %(today)s
+            ), totals AS (
+                SELECT months.month, items.company_id, SUM(items.balance) AS receivable,
+                       SUM(items.balance) FILTER (WHERE items.due < months.day) AS overdue
+                  FROM months JOIN items ON items.date <= months.day
               GROUP BY 1, 2
-            ), residual AS (
-                SELECT months.month, months.day, company.id AS company_id, items.due,
-                       items.balance - COALESCE(settled.amount, 0) AS amount
+            ), settled AS (
+                SELECT months.month, debit.company_id,
+                       SUM(part.amount) FILTER (WHERE debit.due < months.day)
+                       - COALESCE(SUM(part.amount) FILTER (WHERE credit.due < months.day), 0) AS overdue
+                  FROM months
+                  JOIN account_partial_reconcile part ON part.max_date <= months.day
+                  JOIN items debit ON debit.id = part.debit_move_id
+                  JOIN items credit ON credit.id = part.credit_move_id
+              GROUP BY 1, 2
+            ), figures AS (
+                SELECT company.id AS company_id, months.month, months.day,
+                       COALESCE(totals.receivable, 0) AS receivable,
+                       COALESCE(totals.overdue, 0) - COALESCE(settled.overdue, 0) AS overdue
                   FROM months
             CROSS JOIN res_company company
-             LEFT JOIN items ON items.company_id = company.id AND items.date <= months.day
-             LEFT JOIN settled ON settled.month = months.month AND settled.line_id = items.id
+             LEFT JOIN totals ON totals.month = months.month AND totals.company_id = company.id
+             LEFT JOIN settled ON settled.month = months.month AND settled.company_id = company.id
             )
             SELECT ROW_NUMBER() OVER (ORDER BY company_id, month) AS id, company_id, month, day AS date,
-                   COALESCE(SUM(amount), 0) AS receivable,
-                   COALESCE(SUM(amount) FILTER (WHERE due < day), 0) AS overdue,
-                   CASE WHEN SUM(amount) > 0
-                        THEN 100.0 * COALESCE(SUM(amount) FILTER (WHERE due < day), 0) / SUM(amount)
-                        ELSE 0 END AS overdue_share
-              FROM residual
-          GROUP BY company_id, month, day
+                   receivable, overdue,
+                   CASE WHEN receivable > 0 THEN 100.0 * overdue / receivable ELSE 0 END AS overdue_share
+              FROM figures
             """,
             today=today,
             first=first_month,
+            last=TREND_MONTHS - 1,  # an integer series, that the planner counts right
             accounts=tuple(receivable.ids) or (0,),
         )
