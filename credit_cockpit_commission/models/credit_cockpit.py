@@ -19,16 +19,31 @@ class CreditCockpit(models.Model):
     )
 
     def _cockpit_figures(self, today):
+        """As the commission report's *Commission Waiting*: the untaxed residual of the open
+        invoices, share of each salesperson, at their plan's rate, found once per salesperson."""
+        report = self.env["commission.report"]
+        invoices = SQL("%s AND m.amount_residual_signed <> 0", report._invoices_condition())
         return [
             *super()._cockpit_figures(today),
             (
                 SQL("COALESCE(comm.amount, 0) AS commission_waiting"),
                 SQL(
-                    """LEFT JOIN (SELECT report.company_id, SUM(report.waiting_commission) AS amount
-                                    FROM (%s) report
-                                   WHERE report.waiting_commission <> 0
-                                GROUP BY report.company_id) comm ON comm.company_id = company.id""",
-                    self.env["commission.report"]._table_query,
+                    """LEFT JOIN (
+                        SELECT waiting.company_id, SUM(waiting.amount * COALESCE(plan.rate, 0) / 100.0) AS amount
+                          FROM (SELECT m.company_id, sh.user_id,
+                                       SUM(CASE WHEN m.amount_total_signed = 0 THEN 0
+                                                ELSE m.amount_residual_signed * sh.share
+                                                     * m.amount_untaxed_signed / m.amount_total_signed END) AS amount
+                                  FROM account_move m
+                                  JOIN (%(shares)s) sh ON sh.move_id = m.id
+                                 WHERE %(invoices)s AND sh.user_id IS NOT NULL
+                              GROUP BY m.company_id, sh.user_id) waiting
+                          LEFT JOIN commission_plan plan ON plan.id = %(plan)s
+                      GROUP BY waiting.company_id
+                    ) comm ON comm.company_id = company.id""",
+                    shares=self.env["commission.split"]._shares_sql(invoices),
+                    invoices=invoices,
+                    plan=self.env["commission.plan"]._plan_for_sql(SQL("waiting.company_id"), SQL("waiting.user_id")),
                 ),
             ),
         ]

@@ -44,6 +44,17 @@ class TestCockpitCommission(CommissionCommon):
         self.assertAlmostEqual(sum(rows.mapped("waiting_commission")), 250.0)
         self.assertIn(self.unpaid, rows.move_id)
 
+    def test_each_salesperson_at_the_rate_of_their_plan(self):
+        """A plan of 5 % naming the second salesperson: 2,000 untaxed waiting earn 100."""
+        self.env["commission.plan"].create(
+            {"name": "Key accounts", "rate": 5.0, "user_ids": [Command.link(self.seller_2.id)]}
+        )
+        self.env.flush_all()
+        cockpit = self._cockpit(self.manager)
+        self.assertAlmostEqual(cockpit.commission_waiting, 150.0)
+        report = self.env["commission.report"].search([("company_id", "=", self.company.id)])
+        self.assertAlmostEqual(cockpit.commission_waiting, sum(report.mapped("waiting_commission")))
+
     def test_commission_is_the_sales_managers_figure(self):
         arch = self.env["credit.cockpit"].with_user(self.manager).get_views([(False, "kanban")])["views"]["kanban"]
         self.assertIn("commission_waiting", arch["arch"])
