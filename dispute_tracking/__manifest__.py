@@ -23,6 +23,7 @@
         "views/account_move_views.xml",
         "views/credit_dunning_action_views.xml",
         "views/dispute_tracking_menus.xml",
+        "views/credit_cockpit_views.xml",
         "views/portal_templates.xml",
     ],
     "demo": ["demo/dispute_tracking_demo.xml"],

@@ -39,6 +39,9 @@ MATRIX = {
     "commission.export.wizard":   ["..A.", "..A.", "....", "....", "....", "....", "....", "....", "...."],
     "commission.split.wizard":    ["....", "..A.", "....", "....", "....", "....", "....", "....", "...."],
     "commission.settlement.generate": ["....", "..A.", "....", "....", "....", "....", "....", "....", "...."],
+    "credit.cockpit":             ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
+    "credit.cockpit.exposure":    ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
+    "credit.cockpit.overdue.month": ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
 }
 # Fields the suite adds to Odoo's models, read (R) or not (-) on the user's own records.
 FIELD_MATRIX = {
@@ -48,6 +51,7 @@ FIELD_MATRIX = {
     "res.partner.credit_open_balances":       ["-", "-", "R", "R", "-", "R", "-"],
     "sale.order.credit_exposure":             ["R", "R", "R", "R", "-", "R", "-"],
     "account.move.commission_split_ids":      ["R", "R", "R", "R", "-", "R", "-"],
+    "credit.cockpit.commission_waiting":      ["-", "R", "-", "-", "-", "-", "-"],
 }
 # fmt: on
 
@@ -80,6 +84,14 @@ class TestAccessMatrix(AccessCommon):
             "dispute.report": cls.env["dispute.report"].search([("dispute_id", "=", documents["dispute.dispute"].id)]),
             "commission.report": cls.env["commission.report"].search(
                 [("move_id", "=", invoice.id), ("user_id", "=", documents["commission.split"].user_id.id)], limit=1
+            ),
+            # One row per company: the same for the own and the other side.
+            "credit.cockpit": cls.env["credit.cockpit"].search([("company_id", "=", company.id)]),
+            "credit.cockpit.exposure": cls.env["credit.cockpit.exposure"].search(
+                [("company_id", "=", company.id), ("partner_id", "=", customer.id)]
+            ),
+            "credit.cockpit.overdue.month": cls.env["credit.cockpit.overdue.month"].search(
+                [("company_id", "=", company.id)], limit=1
             ),
         }
         if side != "b":  # shared between companies

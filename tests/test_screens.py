@@ -100,6 +100,9 @@ class TestScreens(AccessCommon):
     def _open_action(self, env, action_id, extra_context=None):
         """Open a window action in each of its view types; return the errors."""
         action = env["ir.actions.act_window"].sudo().browse(action_id)._get_action_dict()
+        return self._open_action_dict(env, action, extra_context)
+
+    def _open_action_dict(self, env, action, extra_context=None):
         context = {**env.context, **self._eval(env, action.get("context"), extra_context), **(extra_context or {})}
         env = env(context=context)
         Model = env[action["res_model"]]
@@ -169,7 +172,19 @@ class TestScreens(AccessCommon):
             action = self.env.ref(xmlid)
             if env[action.res_model].has_access("create"):
                 errors += self._try(env, xmlid, self._open_action, env, action.id, context)
+        if env["credit.cockpit"].has_access("read"):
+            errors += self._try(env, "cash cockpit figures", self._open_cockpit_figures, env)
         return errors, actions
+
+    def _open_cockpit_figures(self, env):
+        """Each figure of the cash cockpit that the user sees opens the records behind it."""
+        arch = etree.fromstring(env["credit.cockpit"].get_views([(False, "kanban")])["views"]["kanban"]["arch"])
+        buttons = [node.get("name") for node in arch.iter("button") if node.get("type") == "object"]
+        self.assertGreater(len(buttons), 8)
+        for cockpit in env["credit.cockpit"].search([]):
+            for name in buttons:
+                action = getattr(cockpit, name)()
+                self._open_action_dict(env(context={**env.context, **action.get("context", {})}), action)
 
     def _try(self, env, label, method, *args):
         # Each request of the web client starts with an empty cache: nothing read as another user.

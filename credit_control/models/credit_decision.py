@@ -33,3 +33,6 @@ class CreditDecision(models.Model):
     limit_after = fields.Monetary()
     limit_end_date = fields.Date(string="Temporary Until")
     released_amount = fields.Monetary()
+    request_date = fields.Datetime(
+        string="Requested On", readonly=True, help="When the release request this decision answered was made."
+    )

@@ -12,6 +12,7 @@ CREDIT_GATE_FIELDS = {
     "credit_checked_amount",
     "credit_release_reason",
     "credit_release_requested_by",
+    "credit_release_requested_date",
     "credit_release_requested_amount",
     "credit_released_partner_id",
     "credit_released_company_id",
@@ -39,6 +40,7 @@ class SaleOrder(models.Model):
     )
     credit_release_reason = fields.Text(string="Release Request Reason", copy=False, readonly=True)
     credit_release_requested_by = fields.Many2one("res.users", string="Release Requested By", copy=False, readonly=True)
+    credit_release_requested_date = fields.Datetime(string="Release Requested On", copy=False, readonly=True)
     credit_release_requested_amount = fields.Monetary(
         string="Release Requested Up To",
         copy=False,
@@ -631,6 +633,7 @@ class SaleOrder(models.Model):
                 "credit_release_state": "requested",
                 "credit_release_reason": reason,
                 "credit_release_requested_by": self.env.uid,
+                "credit_release_requested_date": fields.Datetime.now(),
                 "credit_release_requested_amount": amount,
                 "credit_released_amount": 0.0,
                 "credit_released_partner_id": debtor.id,

@@ -125,6 +125,8 @@ class CreditDecisionWizard(models.TransientModel):
             "exposure": partner.credit_exposure,
             "limit_before": partner._get_credit_limit_in_force(),
         }
+        if self.order_id.credit_release_state == "requested":  # the cockpit's decision lead time
+            values["request_date"] = self.order_id.credit_release_requested_date
         values.update(getattr(self, f"_apply_{self.decision}")(partner))
         values.setdefault("limit_after", partner._get_credit_limit_in_force())
         decision = self.env["credit.decision"].create(values)

@@ -1,0 +1,649 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+# Days of the period over which the cockpit reads sales, due dates, promises and decisions.
+COCKPIT_DAYS = 90
+# Months of the overdue trend, the current one included.
+TREND_MONTHS = 12
+
+
+class CreditCockpit(models.Model):
+    """The cash cockpit: one row per company, each figure read by one aggregate query, so
+    that opening it costs the same few queries whatever the size of the accounting. Each
+    figure opens the records it counts (``action_open_*``). Other addons add figures with
+    ``_cockpit_figures``."""
+
+    _name = "credit.cockpit"
+    _description = "Cash Cockpit"
+    _auto = False
+    _order = "company_id"
+    _rec_name = "company_id"
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "date",
+            "date_maturity",
+            "parent_state",
+            "reconciled",
+        ],
+        "account.move": [
+            "company_id",
+            "state",
+            "move_type",
+            "invoice_date",
+            "invoice_date_due",
+            "amount_total_signed",
+        ],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
+        "credit.dunning.action": [
+            "company_id",
+            "stage_id",
+            "state",
+            "date",
+            "done_date",
+            "outcome",
+            "promise_date",
+            "promise_amount",
+            "amount_due",
+            "move_ids",
+        ],
+        "credit.dunning.stage": ["is_preventive"],
+        "credit.decision": ["company_id", "date", "request_date"],
+        "sale.order": [
+            "company_id",
+            "credit_release_state",
+            "credit_release_requested_date",
+            "amount_total",
+            "currency_rate",
+        ],
+    }
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_days = fields.Integer(string="Period (Days)", readonly=True)
+    receivable = fields.Monetary(string="Open Receivables", readonly=True)
+    overdue = fields.Monetary(readonly=True)
+    not_due = fields.Monetary(string="Not Yet Due", readonly=True)
+    sales = fields.Monetary(
+        string="Sales of the Period", readonly=True, help="Invoiced less credit notes, taxes included."
+    )
+    dso = fields.Float(
+        string="DSO (Days)",
+        digits=(16, 1),
+        readonly=True,
+        help="Days sales outstanding: open receivables / sales of the period x days of the period.",
+    )
+    best_dso = fields.Float(
+        string="Best Possible DSO (Days)",
+        digits=(16, 1),
+        readonly=True,
+        help="Not yet due receivables / sales of the period x days of the period: the DSO without any late payment.",
+    )
+    overdue_share = fields.Float(
+        string="Overdue (%)", digits=(16, 1), readonly=True, help="Overdue receivables / open receivables."
+    )
+    due_count = fields.Integer(
+        string="Invoices Fallen Due", readonly=True, help="Invoices whose due date passed during the period."
+    )
+    preventive_count = fields.Integer(
+        string="Contacted Before Due Date",
+        readonly=True,
+        help="Invoices fallen due during the period that a preventive action reached on or before their due date.",
+    )
+    preventive_share = fields.Float(string="Contacted Before Due Date (%)", digits=(16, 1), readonly=True)
+    promise_count = fields.Integer(
+        string="Promises Due", readonly=True, help="Promises to pay whose date passed during the period."
+    )
+    promise_kept_count = fields.Integer(
+        string="Promises Kept",
+        readonly=True,
+        help="Promises whose amount (or, without an amount, the amount due) was paid on the "
+        "action's invoices between the call and the promised date.",
+    )
+    promise_kept_share = fields.Float(string="Promises Kept (%)", digits=(16, 1), readonly=True)
+    hold_count = fields.Integer(
+        string="Holds Waiting", readonly=True, help="Orders whose release finance has to decide."
+    )
+    hold_amount = fields.Monetary(string="Held Orders Amount", readonly=True)
+    hold_oldest_days = fields.Float(
+        string="Oldest Hold Waiting (Days)",
+        digits=(16, 1),
+        readonly=True,
+        help="Days since the oldest waiting request.",
+    )
+    decision_count = fields.Integer(
+        string="Requests Decided", readonly=True, help="Release requests answered by finance during the period."
+    )
+    decision_lead_hours = fields.Float(
+        string="Decision Lead Time (Hours)",
+        digits=(16, 1),
+        readonly=True,
+        help="Average time from a release request to finance's decision on it, over the period.",
+    )
+
+    # ------------------------------------------------------------------
+    # The query
+    # ------------------------------------------------------------------
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        figures = self._cockpit_figures(today)
+        return SQL(
+            "SELECT company.id AS id, company.id AS company_id, %s AS period_days, %s FROM res_company company %s",
+            COCKPIT_DAYS,
+            SQL(", ").join(column for column, _join in figures),
+            SQL(" ").join(join for _column, join in figures if join),
+        )
+
+    def _cockpit_period_start(self, today):
+        """First day of the period, which ends today."""
+        return today - timedelta(days=COCKPIT_DAYS - 1)
+
+    def _cockpit_figures(self, today):
+        """[(columns, join)]: the columns of each figure and the join that brings them, one
+        subquery grouped by company each."""
+        share = self._cockpit_share_sql
+        return [
+            (
+                SQL(
+                    """COALESCE(rec.receivable, 0) AS receivable, COALESCE(rec.overdue, 0) AS overdue,
+                       COALESCE(rec.not_due, 0) AS not_due, COALESCE(sales.amount, 0) AS sales,
+                       CASE WHEN sales.amount > 0 THEN rec.receivable / sales.amount * %(days)s ELSE 0 END AS dso,
+                       CASE WHEN sales.amount > 0 THEN rec.not_due / sales.amount * %(days)s ELSE 0 END AS best_dso,
+                       %(overdue_share)s AS overdue_share""",
+                    days=COCKPIT_DAYS,
+                    overdue_share=share(SQL("rec.overdue"), SQL("rec.receivable")),
+                ),
+                SQL(
+                    "LEFT JOIN (%s) rec ON rec.company_id = company.id "
+                    "LEFT JOIN (%s) sales ON sales.company_id = company.id",
+                    self._cockpit_receivables_sql(today),
+                    self._cockpit_sales_sql(today),
+                ),
+            ),
+            (
+                SQL(
+                    """COALESCE(prev.due_count, 0) AS due_count, COALESCE(prev.preventive_count, 0) AS preventive_count,
+                       %s AS preventive_share""",
+                    share(SQL("prev.preventive_count"), SQL("prev.due_count")),
+                ),
+                SQL("LEFT JOIN (%s) prev ON prev.company_id = company.id", self._cockpit_preventive_sql(today)),
+            ),
+            (
+                SQL(
+                    """COALESCE(prom.promise_count, 0) AS promise_count,
+                       COALESCE(prom.kept_count, 0) AS promise_kept_count,
+                       %s AS promise_kept_share""",
+                    share(SQL("prom.kept_count"), SQL("prom.promise_count")),
+                ),
+                SQL("LEFT JOIN (%s) prom ON prom.company_id = company.id", self._cockpit_promises_sql(today)),
+            ),
+            (
+                SQL(
+                    """COALESCE(hold.hold_count, 0) AS hold_count, COALESCE(hold.amount, 0) AS hold_amount,
+                       COALESCE(hold.oldest_days, 0) AS hold_oldest_days,
+                       COALESCE(dec.decision_count, 0) AS decision_count,
+                       COALESCE(dec.lead_hours, 0) AS decision_lead_hours"""
+                ),
+                SQL(
+                    "LEFT JOIN (%s) hold ON hold.company_id = company.id "
+                    "LEFT JOIN (%s) dec ON dec.company_id = company.id",
+                    self._cockpit_holds_sql(),
+                    self._cockpit_decisions_sql(today),
+                ),
+            ),
+        ]
+
+    @api.model
+    def _cockpit_share_sql(self, part, whole):
+        return SQL("CASE WHEN %(whole)s > 0 THEN 100.0 * %(part)s / %(whole)s ELSE 0 END", part=part, whole=whole)
+
+    def _cockpit_receivables_sql(self, today):
+        """Open receivables as the credit check counts them, split on the due date."""
+        return SQL(
+            """
+            SELECT line.company_id, SUM(line.amount_residual) AS receivable,
+                   SUM(line.amount_residual) FILTER (WHERE %(due)s < %(today)s) AS overdue,
+                   SUM(line.amount_residual) FILTER (WHERE %(due)s >= %(today)s) AS not_due
+              FROM account_move_line line
+             WHERE %(open_items)s
+          GROUP BY line.company_id
+            """,
+            today=today,
+            due=SQL("COALESCE(line.date_maturity, line.date)"),
+            open_items=self.env["res.partner"]._credit_open_items_condition(),
+        )
+
+    def _cockpit_sales_sql(self, today):
+        return SQL(
+            """
+            SELECT move.company_id, SUM(move.amount_total_signed) AS amount
+              FROM account_move move
+             WHERE %(invoices)s AND move.invoice_date BETWEEN %(start)s AND %(today)s
+          GROUP BY move.company_id
+            """,
+            invoices=self._cockpit_invoices_condition(),
+            start=self._cockpit_period_start(today),
+            today=today,
+        )
+
+    def _cockpit_invoices_condition(self, alias="move"):
+        return SQL(
+            "%(move)s.state = 'posted' AND %(move)s.move_type IN ('out_invoice', 'out_refund')",
+            move=SQL.identifier(alias),
+        )
+
+    def _cockpit_fallen_due_condition(self, today, alias="move"):
+        """Customer invoices whose due date passed during the period (today excluded: an
+        invoice due today can still be paid on time)."""
+        return SQL(
+            "%(move)s.state = 'posted' AND %(move)s.move_type = 'out_invoice' "
+            "AND %(move)s.invoice_date_due >= %(start)s AND %(move)s.invoice_date_due < %(today)s",
+            move=SQL.identifier(alias),
+            start=self._cockpit_period_start(today) - timedelta(days=1),
+            today=today,
+        )
+
+    def _cockpit_preventive_sql(self, today):
+        return SQL(
+            """
+            SELECT move.company_id, COUNT(*) AS due_count,
+                   COUNT(*) FILTER (WHERE EXISTS (
+                       SELECT 1
+                         FROM credit_dunning_action_move_rel rel
+                         JOIN credit_dunning_action action ON action.id = rel.action_id
+                         JOIN credit_dunning_stage stage ON stage.id = action.stage_id
+                        WHERE rel.move_id = move.id AND stage.is_preventive AND action.state = 'done'
+                          AND COALESCE(action.done_date::date, action.date) <= move.invoice_date_due
+                   )) AS preventive_count
+              FROM account_move move
+             WHERE %(fallen_due)s
+          GROUP BY move.company_id
+            """,
+            fallen_due=self._cockpit_fallen_due_condition(today),
+        )
+
+    def _cockpit_promises_condition(self, today, alias="action"):
+        """Promises to pay whose date passed during the period (a promise for today can still be kept)."""
+        return SQL(
+            "%(action)s.state = 'done' AND %(action)s.outcome = 'promise' "
+            "AND %(action)s.promise_date >= %(start)s AND %(action)s.promise_date < %(today)s",
+            action=SQL.identifier(alias),
+            start=self._cockpit_period_start(today) - timedelta(days=1),
+            today=today,
+        )
+
+    def _cockpit_promises_sql(self, today):
+        """A promise is kept when what was paid on its invoices, from the call to the promised
+        date, reaches the promised amount (the amount due when none was given)."""
+        return SQL(
+            """
+            SELECT action.company_id, COUNT(*) AS promise_count,
+                   COUNT(*) FILTER (WHERE paid.amount >= COALESCE(NULLIF(action.promise_amount, 0), action.amount_due)
+                                      AND paid.amount > 0) AS kept_count
+              FROM credit_dunning_action action
+              LEFT JOIN LATERAL (
+                   SELECT SUM(part.amount) AS amount
+                     FROM credit_dunning_action_move_rel rel
+                     JOIN account_move_line line ON line.move_id = rel.move_id AND line.display_type = 'payment_term'
+                     JOIN account_partial_reconcile part ON part.debit_move_id = line.id
+                    WHERE rel.action_id = action.id
+                      AND part.max_date BETWEEN COALESCE(action.done_date::date, action.date) AND action.promise_date
+              ) paid ON TRUE
+             WHERE %(promises)s
+          GROUP BY action.company_id
+            """,
+            promises=self._cockpit_promises_condition(today),
+        )
+
+    def _cockpit_holds_sql(self):
+        return SQL(
+            """
+            SELECT sale.company_id, COUNT(*) AS hold_count,
+                   SUM(sale.amount_total / COALESCE(NULLIF(sale.currency_rate, 0), 1.0)) AS amount,
+                   MAX(EXTRACT(EPOCH FROM (%s - sale.credit_release_requested_date))) / 86400.0 AS oldest_days
+              FROM sale_order sale
+             WHERE sale.credit_release_state = 'requested'
+          GROUP BY sale.company_id
+            """,
+            fields.Datetime.now(),
+        )
+
+    def _cockpit_decisions_condition(self, today, alias="decision"):
+        """Decisions of the period that answered a release request."""
+        return SQL(
+            "%(decision)s.request_date IS NOT NULL AND %(decision)s.date >= %(start)s",
+            decision=SQL.identifier(alias),
+            start=fields.Datetime.to_datetime(self._cockpit_period_start(today)),
+        )
+
+    def _cockpit_decisions_sql(self, today):
+        return SQL(
+            """
+            SELECT decision.company_id, COUNT(*) AS decision_count,
+                   AVG(EXTRACT(EPOCH FROM (decision.date - decision.request_date))) / 3600.0 AS lead_hours
+              FROM credit_decision decision
+             WHERE %s
+          GROUP BY decision.company_id
+            """,
+            self._cockpit_decisions_condition(today),
+        )
+
+    # ------------------------------------------------------------------
+    # The records behind each figure
+    # ------------------------------------------------------------------
+    def _cockpit_action(self, xmlid, name, domain, context=None, **values):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action.update(
+            name=name,
+            domain=[("company_id", "=", self.company_id.id), *domain],
+            context={"allowed_company_ids": self.company_id.ids, **(context or {})},
+            **values,
+        )
+        action.pop("id", None)  # no breadcrumb of the original action
+        return action
+
+    def _cockpit_open_invoices(self, name, domain):
+        return self._cockpit_action(
+            "account.action_move_out_invoice_type",
+            name,
+            [("move_type", "in", ("out_invoice", "out_refund")), ("state", "=", "posted"), *domain],
+            {"default_move_type": "out_invoice", "create": False},
+        )
+
+    def _cockpit_today(self):
+        return fields.Date.context_today(self)
+
+    def action_open_receivables(self):
+        return self._cockpit_open_invoices(_("Open Receivables"), [("payment_state", "in", ("not_paid", "partial"))])
+
+    def action_open_overdue(self):
+        return self._cockpit_open_invoices(
+            _("Overdue Invoices"),
+            [
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", self._cockpit_today()),
+            ],
+        )
+
+    def action_open_not_due(self):
+        return self._cockpit_open_invoices(
+            _("Invoices Not Yet Due"),
+            [
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", ">=", self._cockpit_today()),
+            ],
+        )
+
+    def action_open_sales(self):
+        today = self._cockpit_today()
+        return self._cockpit_open_invoices(
+            _("Sales of the Period"),
+            [("invoice_date", ">=", self._cockpit_period_start(today)), ("invoice_date", "<=", today)],
+        )
+
+    def action_open_overdue_trend(self):
+        return self._cockpit_action(
+            "credit_control.credit_cockpit_overdue_month_action", _("Overdue Share by Month"), []
+        )
+
+    def action_open_exposures(self):
+        return self._cockpit_action("credit_control.credit_cockpit_exposure_action", _("Top Exposures"), [])
+
+    def action_open_fallen_due(self):
+        today = self._cockpit_today()
+        return self._cockpit_open_invoices(
+            _("Invoices Fallen Due"),
+            [
+                ("move_type", "=", "out_invoice"),
+                ("invoice_date_due", ">=", self._cockpit_period_start(today) - timedelta(days=1)),
+                ("invoice_date_due", "<", today),
+            ],
+        )
+
+    def action_open_preventive(self):
+        today = self._cockpit_today()
+        return self._cockpit_action(
+            "credit_control.credit_dunning_action_action_history",
+            _("Preventive Actions"),
+            [
+                ("state", "=", "done"),
+                ("stage_id.is_preventive", "=", True),
+                ("move_ids.invoice_date_due", ">=", self._cockpit_period_start(today) - timedelta(days=1)),
+                ("move_ids.invoice_date_due", "<", today),
+            ],
+        )
+
+    def action_open_promises(self):
+        today = self._cockpit_today()
+        return self._cockpit_action(
+            "credit_control.credit_dunning_action_action_history",
+            _("Promises to Pay"),
+            [
+                ("state", "=", "done"),
+                ("outcome", "=", "promise"),
+                ("promise_date", ">=", self._cockpit_period_start(today) - timedelta(days=1)),
+                ("promise_date", "<", today),
+            ],
+        )
+
+    def action_open_holds(self):
+        return self._cockpit_action(
+            "credit_control.sale_order_credit_release_action",
+            _("Holds Waiting for a Decision"),
+            [("credit_release_state", "=", "requested")],
+            {"create": False},
+        )
+
+    def action_open_decisions(self):
+        today = self._cockpit_today()
+        return self._cockpit_action(
+            "credit_control.credit_decision_action",
+            _("Release Requests Decided"),
+            [
+                ("request_date", "!=", False),
+                ("date", ">=", fields.Datetime.to_datetime(self._cockpit_period_start(today))),
+            ],
+        )
+
+
+class CreditCockpitExposure(models.Model):
+    """Each customer's exposure against its limit in force, largest first: open receivables
+    (as the credit check counts them) plus the order book (confirmed orders not yet invoiced,
+    taxes included, at today's rate)."""
+
+    _name = "credit.cockpit.exposure"
+    _description = "Cash Cockpit: Exposure"
+    _auto = False
+    _order = "exposure desc, id"
+    _rec_name = "partner_id"
+    _depends = {
+        "account.move.line": [
+            "account_id",
+            "amount_residual",
+            "company_id",
+            "parent_state",
+            "partner_id",
+            "reconciled",
+        ],
+        "sale.order": ["company_id", "state", "partner_invoice_id", "currency_id", "credit_amount_to_invoice"],
+        "res.partner": [
+            "commercial_partner_id",
+            "credit_limit",
+            "credit_limit_temporary",
+            "credit_limit_temporary_until",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    receivable = fields.Monetary(string="Open Receivables", readonly=True)
+    overdue = fields.Monetary(readonly=True)
+    order_book = fields.Monetary(readonly=True)
+    exposure = fields.Monetary(readonly=True)
+    credit_limit = fields.Monetary(string="Limit in Force", readonly=True, help="0: no limit.")
+    usage = fields.Float(string="Limit Used (%)", digits=(16, 1), readonly=True, aggregator="max")
+    over_limit = fields.Boolean(readonly=True)
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        limit_field = self.env["ir.model.fields"]._get("res.partner", "credit_limit")
+        return SQL(
+            """
+            WITH rec AS (
+                SELECT line.company_id, p.commercial_partner_id AS partner_id, SUM(line.amount_residual) AS receivable,
+                       SUM(line.amount_residual) FILTER (WHERE COALESCE(line.date_maturity, line.date) < %(today)s)
+                           AS overdue
+                  FROM account_move_line line
+                  JOIN res_partner p ON p.id = line.partner_id
+                 WHERE %(open_items)s
+              GROUP BY 1, 2
+            ), book AS (
+                SELECT sale.company_id, p.commercial_partner_id AS partner_id,
+                       SUM(sale.credit_amount_to_invoice * COALESCE(to_rate.rate, 1.0) / COALESCE(from_rate.rate, 1.0))
+                           AS order_book
+                  FROM sale_order sale
+                  JOIN res_partner p ON p.id = sale.partner_invoice_id
+                  JOIN res_company company ON company.id = sale.company_id
+                  LEFT JOIN LATERAL (%(from_rate)s) from_rate ON TRUE
+                  LEFT JOIN LATERAL (%(to_rate)s) to_rate ON TRUE
+                 WHERE sale.state = 'sale' AND sale.credit_amount_to_invoice <> 0
+              GROUP BY 1, 2
+            ), exposure AS (
+                SELECT COALESCE(rec.company_id, book.company_id) AS company_id,
+                       COALESCE(rec.partner_id, book.partner_id) AS partner_id,
+                       COALESCE(rec.receivable, 0) AS receivable, COALESCE(rec.overdue, 0) AS overdue,
+                       COALESCE(book.order_book, 0) AS order_book,
+                       COALESCE(rec.receivable, 0) + COALESCE(book.order_book, 0) AS exposure
+                  FROM rec FULL JOIN book ON book.company_id = rec.company_id AND book.partner_id = rec.partner_id
+            ), limits AS (
+                SELECT exposure.*,
+                       CASE WHEN (partner.credit_limit_temporary_until ->> exposure.company_id::text)::date >= %(today)s
+                            THEN COALESCE((partner.credit_limit_temporary ->> exposure.company_id::text)::numeric, 0)
+                            ELSE COALESCE((partner.credit_limit ->> exposure.company_id::text)::numeric,
+                                          (SELECT d.json_value::numeric FROM ir_default d
+                                            WHERE d.field_id = %(limit_field)s AND d.user_id IS NULL
+                                              AND d.condition IS NULL
+                                              AND (d.company_id = exposure.company_id OR d.company_id IS NULL)
+                                         ORDER BY d.company_id NULLS LAST LIMIT 1), 0)
+                       END AS credit_limit
+                  FROM exposure
+                  JOIN res_partner partner ON partner.id = exposure.partner_id
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY company_id, partner_id) AS id, limits.*,
+                   CASE WHEN credit_limit > 0 THEN 100.0 * exposure / credit_limit ELSE 0 END AS usage,
+                   credit_limit > 0 AND exposure > credit_limit AS over_limit
+              FROM limits
+             WHERE exposure <> 0
+            """,
+            today=today,
+            open_items=self.env["res.partner"]._credit_open_items_condition(),
+            from_rate=self._rate_sql(SQL("sale.currency_id"), today),
+            to_rate=self._rate_sql(SQL("company.currency_id"), today),
+            limit_field=limit_field.id,
+        )
+
+    def _rate_sql(self, currency, today):
+        """Today's rate of ``currency`` in the order's company, as res.currency._get_rates reads it."""
+        return SQL(
+            """SELECT rate.rate FROM res_currency_rate rate
+                WHERE rate.currency_id = %(currency)s AND rate.name <= %(today)s
+                  AND (rate.company_id = sale.company_id OR rate.company_id IS NULL)
+             ORDER BY rate.company_id NULLS LAST, rate.name DESC LIMIT 1""",
+            currency=currency,
+            today=today,
+        )
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "views": [(False, "form")],
+            "context": {"allowed_company_ids": self.company_id.ids},
+        }
+
+
+class CreditCockpitOverdueMonth(models.Model):
+    """Overdue share at the end of each of the last months (today for the current one):
+    what was overdue then over what was open then, each item at its residual of that day
+    (its amount less the reconciliations dated up to that day)."""
+
+    _name = "credit.cockpit.overdue.month"
+    _description = "Cash Cockpit: Overdue Share by Month"
+    _auto = False
+    _order = "company_id, month"
+    _rec_name = "month"
+    _depends = CreditCockpit._depends
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    month = fields.Date(readonly=True)
+    date = fields.Date(string="As of", readonly=True)
+    receivable = fields.Monetary(string="Open Receivables", readonly=True)
+    overdue = fields.Monetary(readonly=True)
+    overdue_share = fields.Float(string="Overdue (%)", digits=(16, 1), readonly=True, aggregator="avg")
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        first_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        for _i in range(TREND_MONTHS - 2):
+            first_month = (first_month - timedelta(days=1)).replace(day=1)
+        receivable = self.env["account.account"].sudo().search([("account_type", "=", "asset_receivable")])
+        # The open receivables of a day are the balance of the items dated up to it (the
+        # reconciliations net out); its overdue part, that of the items due before it, less the
+        # reconciliations dated up to it on their debit side, plus those on their credit side.
+        return SQL(
+            """
+            WITH months AS (
+                SELECT month::date AS month,
+                       LEAST((month + INTERVAL '1 month' - INTERVAL '1 day')::date, %(today)s::date) AS day
+                  FROM generate_series(0, %(last)s) g
+                  CROSS JOIN LATERAL (SELECT %(first)s::date + g * INTERVAL '1 month' AS month) m
+            ), items AS (
+                SELECT line.id, line.company_id, line.balance, line.date,
+                       COALESCE(line.date_maturity, line.date) AS due
+                  FROM account_move_line line
+                 WHERE line.account_id IN %(accounts)s AND line.parent_state = 'posted' AND line.date <= %(today)s
+            ), totals AS (
+                SELECT months.month, items.company_id, SUM(items.balance) AS receivable,
+                       SUM(items.balance) FILTER (WHERE items.due < months.day) AS overdue
+                  FROM months JOIN items ON items.date <= months.day
+              GROUP BY 1, 2
+            ), settled AS (
+                SELECT months.month, debit.company_id,
+                       SUM(part.amount) FILTER (WHERE debit.due < months.day)
+                       - COALESCE(SUM(part.amount) FILTER (WHERE credit.due < months.day), 0) AS overdue
+                  FROM months
+                  JOIN account_partial_reconcile part ON part.max_date <= months.day
+                  JOIN items debit ON debit.id = part.debit_move_id
+                  JOIN items credit ON credit.id = part.credit_move_id
+              GROUP BY 1, 2
+            ), figures AS (
+                SELECT company.id AS company_id, months.month, months.day,
+                       COALESCE(totals.receivable, 0) AS receivable,
+                       COALESCE(totals.overdue, 0) - COALESCE(settled.overdue, 0) AS overdue
+                  FROM months
+            CROSS JOIN res_company company
+             LEFT JOIN totals ON totals.month = months.month AND totals.company_id = company.id
+             LEFT JOIN settled ON settled.month = months.month AND settled.company_id = company.id
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY company_id, month) AS id, company_id, month, day AS date,
+                   receivable, overdue,
+                   CASE WHEN receivable > 0 THEN 100.0 * overdue / receivable ELSE 0 END AS overdue_share
+              FROM figures
+            """,
+            today=today,
+            first=first_month,
+            last=TREND_MONTHS - 1,  # an integer series, that the planner counts right
+            accounts=tuple(receivable.ids) or (0,),
+        )
