@@ -14,3 +14,5 @@ from . import credit_dunning_stage
 from . import credit_dunning_policy
 from . import credit_dunning_action
 from . import credit_cockpit
+from . import credit_cockpit_exposure
+from . import credit_cockpit_overdue_month

@@ -156,7 +156,7 @@ class CreditCockpit(models.Model):
                        CASE WHEN sales.amount > 0 THEN rec.not_due / sales.amount * %(days)s ELSE 0 END AS best_dso,
                        %(overdue_share)s AS overdue_share""",
                     days=COCKPIT_DAYS,
-                    overdue_share=share(SQL("rec.overdue"), SQL("rec.receivable")),
+                    overdue_share=share(SQL("rec.overdue"), SQL("COALESCE(rec.overdue, 0) + COALESCE(rec.not_due, 0)")),
                 ),
                 SQL(
                     "LEFT JOIN (%s) rec ON rec.company_id = company.id "
@@ -200,15 +200,18 @@ class CreditCockpit(models.Model):
 
     @api.model
     def _cockpit_share_sql(self, part, whole):
-        return SQL("CASE WHEN %(whole)s > 0 THEN 100.0 * %(part)s / %(whole)s ELSE 0 END", part=part, whole=whole)
+        return SQL("CASE WHEN (%(whole)s) > 0 THEN 100.0 * (%(part)s) / (%(whole)s) ELSE 0 END", part=part, whole=whole)
 
     def _cockpit_receivables_sql(self, today):
-        """Open receivables as the credit check counts them, split on the due date."""
+        """Open receivables as the credit check counts them; what customers owe split on the
+        due date. Unapplied payments and credit notes lower the receivables, not the overdue
+        or not-yet-due amounts: they are due on no date, and netting them would make shares
+        above 100 % or a negative best DSO."""
         return SQL(
             """
             SELECT line.company_id, SUM(line.amount_residual) AS receivable,
-                   SUM(line.amount_residual) FILTER (WHERE %(due)s < %(today)s) AS overdue,
-                   SUM(line.amount_residual) FILTER (WHERE %(due)s >= %(today)s) AS not_due
+                   SUM(line.amount_residual) FILTER (WHERE line.amount_residual > 0 AND %(due)s < %(today)s) AS overdue,
+                   SUM(line.amount_residual) FILTER (WHERE line.amount_residual > 0 AND %(due)s >= %(today)s) AS not_due
               FROM account_move_line line
              WHERE %(open_items)s
           GROUP BY line.company_id
@@ -366,6 +369,7 @@ class CreditCockpit(models.Model):
         return self._cockpit_open_invoices(
             _("Overdue Invoices"),
             [
+                ("move_type", "=", "out_invoice"),
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("invoice_date_due", "<", self._cockpit_today()),
             ],
@@ -375,6 +379,7 @@ class CreditCockpit(models.Model):
         return self._cockpit_open_invoices(
             _("Invoices Not Yet Due"),
             [
+                ("move_type", "=", "out_invoice"),
                 ("payment_state", "in", ("not_paid", "partial")),
                 ("invoice_date_due", ">=", self._cockpit_today()),
             ],
@@ -449,201 +454,4 @@ class CreditCockpit(models.Model):
                 ("request_date", "!=", False),
                 ("date", ">=", fields.Datetime.to_datetime(self._cockpit_period_start(today))),
             ],
-        )
-
-
-class CreditCockpitExposure(models.Model):
-    """Each customer's exposure against its limit in force, largest first: open receivables
-    (as the credit check counts them) plus the order book (confirmed orders not yet invoiced,
-    taxes included, at today's rate)."""
-
-    _name = "credit.cockpit.exposure"
-    _description = "Cash Cockpit: Exposure"
-    _auto = False
-    _order = "exposure desc, id"
-    _rec_name = "partner_id"
-    _depends = {
-        "account.move.line": [
-            "account_id",
-            "amount_residual",
-            "company_id",
-            "parent_state",
-            "partner_id",
-            "reconciled",
-        ],
-        "sale.order": ["company_id", "state", "partner_invoice_id", "currency_id", "credit_amount_to_invoice"],
-        "res.partner": [
-            "commercial_partner_id",
-            "credit_limit",
-            "credit_limit_temporary",
-            "credit_limit_temporary_until",
-        ],
-    }
-
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    receivable = fields.Monetary(string="Open Receivables", readonly=True)
-    overdue = fields.Monetary(readonly=True)
-    order_book = fields.Monetary(readonly=True)
-    exposure = fields.Monetary(readonly=True)
-    credit_limit = fields.Monetary(string="Limit in Force", readonly=True, help="0: no limit.")
-    usage = fields.Float(string="Limit Used (%)", digits=(16, 1), readonly=True, aggregator="max")
-    over_limit = fields.Boolean(readonly=True)
-
-    @property
-    def _table_query(self):
-        today = fields.Date.context_today(self)
-        limit_field = self.env["ir.model.fields"]._get("res.partner", "credit_limit")
-        return SQL(
-            """
-            WITH rec AS (
-                SELECT line.company_id, p.commercial_partner_id AS partner_id, SUM(line.amount_residual) AS receivable,
-                       SUM(line.amount_residual) FILTER (WHERE COALESCE(line.date_maturity, line.date) < %(today)s)
-                           AS overdue
-                  FROM account_move_line line
-                  JOIN res_partner p ON p.id = line.partner_id
-                 WHERE %(open_items)s
-              GROUP BY 1, 2
-            ), book AS (
-                SELECT sale.company_id, p.commercial_partner_id AS partner_id,
-                       SUM(sale.credit_amount_to_invoice * COALESCE(to_rate.rate, 1.0) / COALESCE(from_rate.rate, 1.0))
-                           AS order_book
-                  FROM sale_order sale
-                  JOIN res_partner p ON p.id = sale.partner_invoice_id
-                  JOIN res_company company ON company.id = sale.company_id
-                  LEFT JOIN LATERAL (%(from_rate)s) from_rate ON TRUE
-                  LEFT JOIN LATERAL (%(to_rate)s) to_rate ON TRUE
-                 WHERE sale.state = 'sale' AND sale.credit_amount_to_invoice <> 0
-              GROUP BY 1, 2
-            ), exposure AS (
-                SELECT COALESCE(rec.company_id, book.company_id) AS company_id,
-                       COALESCE(rec.partner_id, book.partner_id) AS partner_id,
-                       COALESCE(rec.receivable, 0) AS receivable, COALESCE(rec.overdue, 0) AS overdue,
-                       COALESCE(book.order_book, 0) AS order_book,
-                       COALESCE(rec.receivable, 0) + COALESCE(book.order_book, 0) AS exposure
-                  FROM rec FULL JOIN book ON book.company_id = rec.company_id AND book.partner_id = rec.partner_id
-            ), limits AS (
-                SELECT exposure.*,
-                       CASE WHEN (partner.credit_limit_temporary_until ->> exposure.company_id::text)::date >= %(today)s
-                            THEN COALESCE((partner.credit_limit_temporary ->> exposure.company_id::text)::numeric, 0)
-                            ELSE COALESCE((partner.credit_limit ->> exposure.company_id::text)::numeric,
-                                          (SELECT d.json_value::numeric FROM ir_default d
-                                            WHERE d.field_id = %(limit_field)s AND d.user_id IS NULL
-                                              AND d.condition IS NULL
-                                              AND (d.company_id = exposure.company_id OR d.company_id IS NULL)
-                                         ORDER BY d.company_id NULLS LAST LIMIT 1), 0)
-                       END AS credit_limit
-                  FROM exposure
-                  JOIN res_partner partner ON partner.id = exposure.partner_id
-            )
-            SELECT ROW_NUMBER() OVER (ORDER BY company_id, partner_id) AS id, limits.*,
-                   CASE WHEN credit_limit > 0 THEN 100.0 * exposure / credit_limit ELSE 0 END AS usage,
-                   credit_limit > 0 AND exposure > credit_limit AS over_limit
-              FROM limits
-             WHERE exposure <> 0
-            """,
-            today=today,
-            open_items=self.env["res.partner"]._credit_open_items_condition(),
-            from_rate=self._rate_sql(SQL("sale.currency_id"), today),
-            to_rate=self._rate_sql(SQL("company.currency_id"), today),
-            limit_field=limit_field.id,
-        )
-
-    def _rate_sql(self, currency, today):
-        """Today's rate of ``currency`` in the order's company, as res.currency._get_rates reads it."""
-        return SQL(
-            """SELECT rate.rate FROM res_currency_rate rate
-                WHERE rate.currency_id = %(currency)s AND rate.name <= %(today)s
-                  AND (rate.company_id = sale.company_id OR rate.company_id IS NULL)
-             ORDER BY rate.company_id NULLS LAST, rate.name DESC LIMIT 1""",
-            currency=currency,
-            today=today,
-        )
-
-    def action_open_partner(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "views": [(False, "form")],
-            "context": {"allowed_company_ids": self.company_id.ids},
-        }
-
-
-class CreditCockpitOverdueMonth(models.Model):
-    """Overdue share at the end of each of the last months (today for the current one):
-    what was overdue then over what was open then, each item at its residual of that day
-    (its amount less the reconciliations dated up to that day)."""
-
-    _name = "credit.cockpit.overdue.month"
-    _description = "Cash Cockpit: Overdue Share by Month"
-    _auto = False
-    _order = "company_id, month"
-    _rec_name = "month"
-    _depends = CreditCockpit._depends
-
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    month = fields.Date(readonly=True)
-    date = fields.Date(string="As of", readonly=True)
-    receivable = fields.Monetary(string="Open Receivables", readonly=True)
-    overdue = fields.Monetary(readonly=True)
-    overdue_share = fields.Float(string="Overdue (%)", digits=(16, 1), readonly=True, aggregator="avg")
-
-    @property
-    def _table_query(self):
-        today = fields.Date.context_today(self)
-        first_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-        for _i in range(TREND_MONTHS - 2):
-            first_month = (first_month - timedelta(days=1)).replace(day=1)
-        receivable = self.env["account.account"].sudo().search([("account_type", "=", "asset_receivable")])
-        # The open receivables of a day are the balance of the items dated up to it (the
-        # reconciliations net out); its overdue part, that of the items due before it, less the
-        # reconciliations dated up to it on their debit side, plus those on their credit side.
-        return SQL(
-            """
-            WITH months AS (
-                SELECT month::date AS month,
-                       LEAST((month + INTERVAL '1 month' - INTERVAL '1 day')::date, %(today)s::date) AS day
-                  FROM generate_series(0, %(last)s) g
-                  CROSS JOIN LATERAL (SELECT %(first)s::date + g * INTERVAL '1 month' AS month) m
-            ), items AS (
-                SELECT line.id, line.company_id, line.balance, line.date,
-                       COALESCE(line.date_maturity, line.date) AS due
-                  FROM account_move_line line
-                 WHERE line.account_id IN %(accounts)s AND line.parent_state = 'posted' AND line.date <= %(today)s
-            ), totals AS (
-                SELECT months.month, items.company_id, SUM(items.balance) AS receivable,
-                       SUM(items.balance) FILTER (WHERE items.due < months.day) AS overdue
-                  FROM months JOIN items ON items.date <= months.day
-              GROUP BY 1, 2
-            ), settled AS (
-                SELECT months.month, debit.company_id,
-                       SUM(part.amount) FILTER (WHERE debit.due < months.day)
-                       - COALESCE(SUM(part.amount) FILTER (WHERE credit.due < months.day), 0) AS overdue
-                  FROM months
-                  JOIN account_partial_reconcile part ON part.max_date <= months.day
-                  JOIN items debit ON debit.id = part.debit_move_id
-                  JOIN items credit ON credit.id = part.credit_move_id
-              GROUP BY 1, 2
-            ), figures AS (
-                SELECT company.id AS company_id, months.month, months.day,
-                       COALESCE(totals.receivable, 0) AS receivable,
-                       COALESCE(totals.overdue, 0) - COALESCE(settled.overdue, 0) AS overdue
-                  FROM months
-            CROSS JOIN res_company company
-             LEFT JOIN totals ON totals.month = months.month AND totals.company_id = company.id
-             LEFT JOIN settled ON settled.month = months.month AND settled.company_id = company.id
-            )
-            SELECT ROW_NUMBER() OVER (ORDER BY company_id, month) AS id, company_id, month, day AS date,
-                   receivable, overdue,
-                   CASE WHEN receivable > 0 THEN 100.0 * overdue / receivable ELSE 0 END AS overdue_share
-              FROM figures
-            """,
-            today=today,
-            first=first_month,
-            last=TREND_MONTHS - 1,  # an integer series, that the planner counts right
-            accounts=tuple(receivable.ids) or (0,),
         )

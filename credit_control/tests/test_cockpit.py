@@ -102,19 +102,21 @@ class TestCashCockpit(CreditControlCommon):
         self.assertEqual(cockpit.period_days, 90)
         self.assertAlmostEqual(cockpit.receivable, 5000.0)
         self.assertAlmostEqual(cockpit.overdue, 2500.0)
-        self.assertAlmostEqual(cockpit.not_due, 2500.0)
+        # The unapplied credit note lowers the receivables, not what falls due.
+        self.assertAlmostEqual(cockpit.not_due, 3000.0)
         self.assertAlmostEqual(cockpit.sales, 4500.0)
-        # 5,000 / 4,500 x 90 and 2,500 / 4,500 x 90
+        # 5,000 / 4,500 x 90 and 3,000 / 4,500 x 90
         self.assertAlmostEqual(cockpit.dso, 100.0)
-        self.assertAlmostEqual(cockpit.best_dso, 50.0)
-        self.assertAlmostEqual(cockpit.overdue_share, 50.0)
+        self.assertAlmostEqual(cockpit.best_dso, 60.0)
+        # 2,500 overdue of the 5,500 customers owe
+        self.assertAlmostEqual(cockpit.overdue_share, 2500.0 / 5500.0 * 100.0)
         # Each figure opens the invoices it counts.
         receivables = self.env["account.move"].search(cockpit.action_open_receivables()["domain"])
         self.assertEqual(receivables, self.inv_a | self.inv_b | self.inv_c | self.refund)
         overdue = self.env["account.move"].search(cockpit.action_open_overdue()["domain"])
         self.assertEqual(overdue, self.inv_a | self.inv_b)
         not_due = self.env["account.move"].search(cockpit.action_open_not_due()["domain"])
-        self.assertEqual(not_due, self.inv_c | self.refund)
+        self.assertEqual(not_due, self.inv_c)
         sales = self.env["account.move"].search(cockpit.action_open_sales()["domain"])
         self.assertEqual(sales, self.inv_b | self.inv_c | self.refund)
 
