@@ -236,20 +236,17 @@ class SaleOrder(models.Model):
             if exposure and exposure.get("oldest_due_date"):
                 result["overdue_invoices"] = self._credit_overdue_invoices()
             if result["overdue_invoices"]:
-                result["reasons"].append(
-                    _(
-                        "Overdue invoices: %(invoices)s.",
-                        invoices="; ".join(
-                            _(
-                                "%(name)s, %(days)s days late, %(amount)s due",
-                                name=invoice["name"],
-                                days=invoice["days"],
-                                amount=format_amount(self.env, invoice["residual"], invoice["currency"]),
-                            )
-                            for invoice in result["overdue_invoices"]
-                        ),
+                invoices = []
+                for invoice in result["overdue_invoices"]:  # not a comprehension: _() reads the language here
+                    invoices.append(
+                        _(
+                            "%(name)s, %(days)s days late, %(amount)s due",
+                            name=invoice["name"],
+                            days=invoice["days"],
+                            amount=format_amount(self.env, invoice["residual"], invoice["currency"]),
+                        )
                     )
-                )
+                result["reasons"].append(_("Overdue invoices: %(invoices)s.", invoices="; ".join(invoices)))
             result["reasons"].append(
                 _(
                     "Customer exposure with this order: %(exposure)s for a limit of %(limit)s.",
@@ -539,7 +536,8 @@ class SaleOrder(models.Model):
         if result["missing"] or result["warnings"]:
             lines.append(_("To complete:"))
             lines += [f"- {message}" for message in result["missing"]]
-            lines += [_("- %(item)s (alert only)", item=message) for message in result["warnings"]]
+            for message in result["warnings"]:  # not a comprehension: _() reads the language here
+                lines.append(_("- %(item)s (alert only)", item=message))
         if result["reasons"]:
             lines.append(_("Credit:"))
             lines += [f"- {reason}" for reason in result["reasons"]]
@@ -728,15 +726,10 @@ class SaleOrder(models.Model):
         if result["releasable"]:
             overdue = result["overdue_invoices"]
             if overdue:
-                items.append(
-                    _(
-                        "Payment of your overdue invoices: %(invoices)s.",
-                        invoices=", ".join(
-                            _("%(name)s (%(days)s days late)", name=invoice["name"], days=invoice["days"])
-                            for invoice in overdue
-                        ),
-                    )
-                )
+                invoices = []
+                for invoice in overdue:  # not a comprehension: _() reads the language here
+                    invoices.append(_("%(name)s (%(days)s days late)", name=invoice["name"], days=invoice["days"]))
+                items.append(_("Payment of your overdue invoices: %(invoices)s.", invoices=", ".join(invoices)))
             if self.credit_release_state == "prepayment" or not overdue:
                 items.append(_("Prepayment of this order: pay it online from this page to have it confirmed at once."))
         return items
