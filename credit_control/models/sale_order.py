@@ -514,6 +514,15 @@ class SaleOrder(models.Model):
                 order._credit_post_intake_alert(result)
             order._credit_record_failed_rules(result)
             order.sudo().credit_checked_amount = order.amount_total
+        self.filtered("credit_customer_held")._credit_close_hold_todos()
+
+    def _credit_close_hold_todos(self):
+        """A held order confirmed at last: its salesperson's to-do is done."""
+        self.sudo()._credit_hold_todos().action_feedback(feedback=_("The order is confirmed."))
+
+    def _credit_hold_todos(self):
+        todo_type = self.env.ref("credit_control.mail_activity_credit_order_held")
+        return self.activity_ids.filtered(lambda a: a.activity_type_id == todo_type)
 
     def _credit_record_failed_rules(self, result):
         """Keep which intake rules the order failed at a confirmation attempt that went through
@@ -683,9 +692,6 @@ class SaleOrder(models.Model):
         self._credit_schedule_hold_todo(items)
         self._credit_tell_customer()
 
-    def _credit_hold_todo_summary(self):
-        return _("Held order: %(order)s", order=self.name)
-
     def _credit_schedule_hold_todo(self, items):
         """One to-do per held order for its salesperson (finance's controller when none): a
         retry updates it instead of adding another."""
@@ -695,17 +701,14 @@ class SaleOrder(models.Model):
             _("The customer accepted this order; fix what holds it, then confirm it:"),
             items,
         )
-        todo_type = self.env.ref("mail.mail_activity_data_todo")
         order = self.sudo()
-        existing = order.activity_ids.filtered(
-            lambda a: a.activity_type_id == todo_type and a.summary == self._credit_hold_todo_summary()
-        )
+        existing = order._credit_hold_todos()[:1]
         if existing:
-            existing[:1].write({"note": note, "user_id": user.id or self.env.uid})
-            return existing[:1]
+            existing.write({"note": note, "user_id": user.id or SUPERUSER_ID})
+            return existing
         return order.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self._credit_hold_todo_summary(),
+            "credit_control.mail_activity_credit_order_held",
+            summary=_("Held order: %(order)s", order=self.name),
             note=note,
             user_id=user.id or SUPERUSER_ID,
         )

@@ -93,7 +93,9 @@ class TestIntakeChannels(CreditControlCommon, HttpCase):
         self.assertTrue(order.signature)
         self.assertTrue(order.credit_customer_held)
         self.assertEqual(order.credit_intake_failed_rule_ids.mapped("check"), ["client_ref"])
-        todo = order.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo"))
+        todo = order.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("credit_control.mail_activity_credit_order_held")
+        )
         self.assertEqual(todo.user_id, self.salesman)
         self.assertIn("purchase order number", str(todo.note))
         self.assertIn("over its credit limit", str(todo.note))
@@ -106,7 +108,7 @@ class TestIntakeChannels(CreditControlCommon, HttpCase):
         # The customer tries again (another signature, a payment): still one to-do.
         order.sudo()._validate_order()
         todos = order.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_todo")
+            lambda a: a.activity_type_id == self.env.ref("credit_control.mail_activity_credit_order_held")
         )
         self.assertEqual(len(todos), 1)
 

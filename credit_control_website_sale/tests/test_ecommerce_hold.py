@@ -72,7 +72,7 @@ class TestEcommerceHold(CreditControlCommon):
         self.assertEqual(order.amount_paid, 300.0)
         self.assertTrue(order.credit_customer_held)
         self.assertEqual(order.credit_intake_failed_rule_ids.mapped("check"), ["client_ref"])
-        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        todo_type = self.env.ref("credit_control.mail_activity_credit_order_held")
         todo = order.activity_ids.filtered(lambda a: a.activity_type_id == todo_type)
         self.assertEqual(todo.user_id, self.salesman)
         self.assertIn("purchase order number", str(todo.note))
@@ -85,6 +85,7 @@ class TestEcommerceHold(CreditControlCommon):
         order.client_order_ref = "PO-88"
         order.action_confirm()
         self.assertEqual(order.state, "sale")
+        self.assertFalse(order.activity_ids.filtered(lambda a: a.activity_type_id == todo_type))  # done
 
     def test_paid_shop_order_of_a_complete_customer_confirms(self):
         self.customer.credit_require_client_ref = False
