@@ -38,6 +38,9 @@
         "web.assets_backend": [
             "credit_control/static/src/credit_hold_dialog/*",
         ],
+        "web.assets_tests": [
+            "credit_control/static/tests/tours/*",
+        ],
     },
     "post_init_hook": "post_init_hook",
     "installable": True,

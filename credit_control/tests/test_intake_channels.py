@@ -18,7 +18,7 @@ class TestIntakeChannels(CreditControlCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.salesman.password = "cc_sam_pw"
+        cls.salesman.password = "cc_sam"
         cls.customer.write({"credit_require_client_ref": True, "lang": "en_US"})
         cls.invoice = cls._create_invoice(900.0, days_overdue=12)
         cls.portal_user = cls.env["res.users"].create(
@@ -46,7 +46,7 @@ class TestIntakeChannels(CreditControlCommon, HttpCase):
         """Before: the RedirectWarning of the block was logged as "Exception during request
         handling" at ERROR with its traceback; now at INFO, shown in the credit hold dialog."""
         order = self._held_quotation()
-        self.authenticate("cc_sam", "cc_sam_pw")
+        self.authenticate("cc_sam", "cc_sam")
         with self.assertLogs("odoo.http", logging.INFO) as logs:
             response = self._json(
                 "/web/dataset/call_button",
@@ -139,3 +139,9 @@ class TestIntakeChannels(CreditControlCommon, HttpCase):
         self.assertIn("nous avons encore besoin", email.body)
         self.assertIn("Votre numéro de bon de commande.", email.body)
         self.assertIn("jours de retard", email.body)
+
+    def test_hold_dialog_in_the_web_client(self):
+        order = self._held_quotation()
+        self.salesman.tz = "Europe/Paris"
+        self.start_tour(f"/odoo/action-sale.action_quotations/{order.id}", "credit_control_hold_dialog", login="cc_sam")
+        self.assertEqual(order.state, "draft")
