@@ -510,9 +510,10 @@ class SaleOrder(models.Model):
             result = evaluation[order.id]
             if result["alert"]:
                 order._credit_post_alert(result["reasons"])
-            if result["warnings"]:
-                order._credit_post_intake_alert(result)
-            order._credit_record_failed_rules(result)
+            if not grown:  # a confirmed order that grows was recorded when confirmed
+                if result["warnings"]:
+                    order._credit_post_intake_alert(result)
+                order._credit_record_failed_rules(result)
             order.sudo().credit_checked_amount = order.amount_total
         self.filtered("credit_customer_held")._credit_close_hold_todos()
 

@@ -140,6 +140,8 @@ class TestIntakeRules(CreditControlCommon):
         self.assertIn("no email address", note.body)
         self.assertIn(self.finance.partner_id, note.notified_partner_ids)
         self.assertEqual(order.credit_intake_failed_rule_ids, rule)
+        order.write({"order_line": [Command.create({"product_id": self.product.id, "price_unit": 5.0})]})
+        self.assertEqual(len(order.message_ids.filtered(lambda m: "alert rules" in (m.body or ""))), 1)
         clean = self._create_order(10.0, partner_id=self.contact.id)
         self.contact.email = "jeanne@example.com"
         clean.partner_invoice_id = self.contact
