@@ -4,4 +4,6 @@ from . import wizards
 
 def post_init_hook(env):
     """Companies that exist before the install get the standard dunning policy too."""
-    env["res.company"].search([])._credit_ensure_dunning_policy()
+    companies = env["res.company"].search([])
+    companies._credit_ensure_dunning_policy()
+    env["credit.intake.rule"]._ensure_company_rules(companies)

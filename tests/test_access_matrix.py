@@ -26,6 +26,7 @@ MATRIX = {
     "credit.dunning.forecast":    ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.release.request":     ["..A.", "..A.", "..A.", "..A.", "....", "....", "....", "....", "...."],
     "credit.decision.wizard":     ["....", "....", "....", "..A.", "....", "....", "....", "....", "...."],
+    "credit.intake.rule":         ["A---", "AAAA", "A---", "AAAA", "----", "A---", "----", "----", "----"],
     "dispute.dispute":            ["OOA-", "AAA-", "AAA-", "AAAA", "OOA-", "A---", "----", "----", "----"],
     "dispute.reason":             ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
     "dispute.department":         ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
@@ -77,6 +78,15 @@ class TestAccessMatrix(AccessCommon):
             "commission.plan.tier": records["commission.plan.tier"],
             "credit.dunning.policy": policy,
             "credit.dunning.stage": policy.stage_ids[:1],
+            "credit.intake.rule": cls.env["credit.intake.rule"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("team_id", "=", False),
+                    ("check", "=", "vat" if key == "other" else "address"),
+                ]
+            ),
             "credit.aged.balance": cls.env["credit.aged.balance"].search([("partner_id", "=", customer.id)]),
             "credit.dunning.forecast": cls.env["credit.dunning.forecast"]
             .with_context(allowed_company_ids=company.ids)

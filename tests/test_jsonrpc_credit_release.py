@@ -70,7 +70,7 @@ class TestJsonRpcCreditRelease(HttpCase):
         self.assertFalse(error)
         __, error = self._call(self.salesman, "sale.order", "action_confirm", [order_id])
         self.assertIn("over its credit limit", error["data"]["message"])
-        self.assertEqual(error["data"]["name"], "odoo.exceptions.RedirectWarning")
+        self.assertEqual(error["data"]["name"], "odoo.addons.credit_control.exceptions.CreditHoldError")
         # No way around it over RPC: neither writing the state nor the release fields.
         __, error = self._call(self.salesman, "sale.order", "write", [order_id], {"state": "sale"})
         self.assertIn("credit hold", error["data"]["message"])

@@ -2,6 +2,7 @@ from . import account_move
 from . import account_move_line
 from . import account_payment_term
 from . import credit_decision
+from . import credit_intake_rule
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -37,22 +37,61 @@ class ResCompany(models.Model):
         help="Finance user who receives release requests and credit alerts. When empty, "
         "the oldest user of the Credit Control group of the company receives them.",
     )
+    # The intake requirements of the settings: the company-wide intake rules, in block mode.
     credit_require_payment_term = fields.Boolean(
         string="Require Payment Terms",
-        default=False,
-        help="Refuse to confirm an order that has no payment terms.",
+        compute="_compute_credit_require",
+        inverse="_inverse_credit_require_payment_term",
+        help="Refuse to confirm an order that has no payment terms (intake rule).",
     )
     credit_require_address = fields.Boolean(
         string="Require Complete Addresses",
-        default=False,
+        compute="_compute_credit_require",
+        inverse="_inverse_credit_require_address",
         help="Refuse to confirm an order whose invoice or delivery address lacks a street, "
-        "a city, a zip code or a country.",
+        "a city, a zip code or a country (intake rule).",
     )
     credit_require_vat = fields.Boolean(
         string="Require Customer Tax ID",
-        default=False,
-        help="Refuse to confirm an order for a company customer without a tax ID.",
+        compute="_compute_credit_require",
+        inverse="_inverse_credit_require_vat",
+        help="Refuse to confirm an order for a company customer without a tax ID (intake rule).",
     )
+    credit_intake_rule_ids = fields.One2many("credit.intake.rule", "company_id", string="Intake Rules")
+
+    def _compute_credit_require(self):
+        rules = (
+            self.env["credit.intake.rule"]
+            .sudo()
+            .search([("company_id", "in", self.ids), ("team_id", "=", False), ("mode", "=", "block")])
+        )
+        on = {(rule.company_id.id, rule.check) for rule in rules}
+        for company in self:
+            company.credit_require_payment_term = (company.id, "payment_term") in on
+            company.credit_require_address = (company.id, "address") in on
+            company.credit_require_vat = (company.id, "vat") in on
+
+    def _inverse_credit_require_payment_term(self):
+        self._credit_set_company_rule("payment_term", "credit_require_payment_term")
+
+    def _inverse_credit_require_address(self):
+        self._credit_set_company_rule("address", "credit_require_address")
+
+    def _inverse_credit_require_vat(self):
+        self._credit_set_company_rule("vat", "credit_require_vat")
+
+    def _credit_set_company_rule(self, check, field_name):
+        """Switch the company-wide rule of ``check`` on (block) or off, as the setting says."""
+        rules = self.env["credit.intake.rule"].sudo().with_context(active_test=False)
+        for company in self:
+            rule = rules.search([("company_id", "=", company.id), ("team_id", "=", False), ("check", "=", check)])
+            values = {"active": company[field_name]}
+            if company[field_name]:
+                values["mode"] = "block"
+            if rule:
+                rule.write(values)
+            else:
+                rules.create({"company_id": company.id, "check": check, **values})
 
     def _get_credit_controller(self):
         """Finance user who decides on the credit holds of this company."""
@@ -74,6 +113,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._credit_ensure_dunning_policy()
+        self.env["credit.intake.rule"]._ensure_company_rules(companies)
         return companies
 
     def _credit_ensure_dunning_policy(self):

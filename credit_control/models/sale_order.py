@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo import SUPERUSER_ID, Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, format_amount, format_date
+
+from ..exceptions import CreditHoldError
 
 # Fields written only by the credit gate and finance's decisions (as superuser, after their
 # own access checks): a user who could write them through RPC would skip the gate.
@@ -17,6 +19,8 @@ CREDIT_GATE_FIELDS = {
     "credit_released_partner_id",
     "credit_released_company_id",
     "credit_released_currency_id",
+    "credit_intake_failed_rule_ids",
+    "credit_customer_held",
 }
 # What a release is bound to: changing one of them voids it (the currency also follows the
 # pricelist).
@@ -68,6 +72,24 @@ class SaleOrder(models.Model):
         store=True,
         help="What the order still weighs on the customer's credit: ordered and not yet "
         "invoiced, taxes included, whatever was delivered.",
+    )
+    credit_intake_failed_rule_ids = fields.Many2many(
+        "credit.intake.rule",
+        "sale_order_credit_intake_failed_rel",
+        "order_id",
+        "rule_id",
+        string="Failed Intake Rules",
+        copy=False,
+        readonly=True,
+        help="Intake rules this order failed when it was confirmed (alert rules) or held "
+        "(portal signature, online payment).",
+    )
+    credit_customer_held = fields.Boolean(
+        string="Held After Customer's Acceptance",
+        copy=False,
+        readonly=True,
+        help="The customer signed or paid this quotation, and the gate held it: the portal page "
+        "tells them what is awaited.",
     )
     credit_hold_message = fields.Text(string="Credit Hold", compute="_compute_credit_hold")
     credit_hold_blocking = fields.Boolean(compute="_compute_credit_hold")
@@ -125,14 +147,24 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # The gate: one evaluation, used to confirm, to warn and to hold
     # ------------------------------------------------------------------
-    @api.depends("partner_invoice_id", "amount_total", "payment_term_id", "client_order_ref", "state")
+    @api.depends(
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "team_id",
+        "amount_total",
+        "payment_term_id",
+        "client_order_ref",
+        "state",
+    )
     @api.depends_context("company")
     def _compute_credit_hold(self):
         pending = self.filtered(lambda o: o.state in ("draft", "sent") and o.partner_invoice_id)
         evaluation = pending._credit_evaluate() if pending else {}
         for order in self:
             result = evaluation.get(order.id) or {}
-            order.credit_hold_message = "\n".join(result.get("missing", []) + result.get("reasons", []))
+            order.credit_hold_message = "\n".join(
+                result.get("missing", []) + result.get("warnings", []) + result.get("reasons", [])
+            )
             order.credit_hold_blocking = bool(result.get("blocking"))
             order.credit_hold_releasable = bool(result.get("releasable"))
             order.credit_exposure = result.get("exposure", 0.0)
@@ -141,15 +173,18 @@ class SaleOrder(models.Model):
     def _credit_evaluate(self, lock=False, increase=None):
         """What the gate says of each order, without acting on it.
 
-        A constant number of queries per company: the exposure of all the customers at once.
+        A constant number of queries per company: the exposure of all the customers at once,
+        and the company's intake rules (cached).
         With ``lock``, the customers' rows are locked first, so that two transactions
         confirming orders of the same customer cannot both pass on the same exposure.
         ``increase`` ({order id: amount in the order's currency}) evaluates orders as if
         their total grew by that amount (a release requested for a confirmed order's growth).
 
-        :return: {order id: {missing, reasons, blocking, alert, releasable, exposure, limit}}
+        :return: {order id: {missing, warnings, intake, reasons, blocking, alert, releasable,
+            exposure, limit, overdue_invoices}}
         """
         results = {}
+        rules = self.env["credit.intake.rule"]
         for company, company_orders in self.grouped("company_id").items():
             orders = company_orders.with_company(company)
             debtors = orders.partner_invoice_id.commercial_partner_id.with_company(company)
@@ -157,23 +192,33 @@ class SaleOrder(models.Model):
             if lock and to_measure:
                 self._credit_lock_partners(to_measure)
             exposures = to_measure._get_credit_exposure(company, current_orders=orders)
+            paid = {order.id: order._credit_is_paid_in_full() for order in orders}
+            intake = rules._evaluate_orders(orders, paid_in_full=paid)
             for order in orders:
-                results[order.id] = order._credit_evaluate_order(exposures, (increase or {}).get(order.id, 0.0))
+                results[order.id] = order._credit_evaluate_order(
+                    exposures, (increase or {}).get(order.id, 0.0), intake[order.id], paid[order.id]
+                )
         return results
 
-    def _credit_evaluate_order(self, exposures, increase=0.0):
+    def _credit_evaluate_order(self, exposures, increase=0.0, intake=None, paid_in_full=None):
         self.ensure_one()
         debtor = self.partner_invoice_id.commercial_partner_id.with_company(self.company_id)
         currency = self.company_id.currency_id
-        paid_in_full = self._credit_is_paid_in_full()
+        if paid_in_full is None:
+            paid_in_full = self._credit_is_paid_in_full()
+        if intake is None:
+            intake = self.env["credit.intake.rule"]._evaluate_orders(self, {self.id: paid_in_full})[self.id]
         result = {
-            "missing": self._credit_missing_information(paid_in_full),
+            "intake": intake,
+            "missing": [item["message"] for item in intake if item["mode"] == "block"],
+            "warnings": [item["message"] for item in intake if item["mode"] == "alert"],
             "reasons": [],
             "blocking": False,
             "alert": False,
             "releasable": False,
             "exposure": 0.0,
             "limit": debtor._get_credit_limit_in_force(),
+            "overdue_invoices": [],
         }
         exposure = exposures.get(debtor.id)
         if exposure and increase:
@@ -190,6 +235,20 @@ class SaleOrder(models.Model):
             result["alert"] = bool(policy_reasons) and policy == "alert"
         result["blocking"] = bool(result["missing"]) or result["releasable"]
         if result["reasons"]:
+            if exposure and exposure.get("oldest_due_date"):
+                result["overdue_invoices"] = self._credit_overdue_invoices()
+            if result["overdue_invoices"]:
+                invoices = []
+                for invoice in result["overdue_invoices"]:  # not a comprehension: _() reads the language here
+                    invoices.append(
+                        _(
+                            "%(name)s, %(days)s days late, %(amount)s due",
+                            name=invoice["name"],
+                            days=invoice["days"],
+                            amount=format_amount(self.env, invoice["residual"], invoice["currency"]),
+                        )
+                    )
+                result["reasons"].append(_("Overdue invoices: %(invoices)s.", invoices="; ".join(invoices)))
             result["reasons"].append(
                 _(
                     "Customer exposure with this order: %(exposure)s for a limit of %(limit)s.",
@@ -199,23 +258,38 @@ class SaleOrder(models.Model):
             )
         return result
 
-    def _credit_missing_information(self, paid_in_full=False):
-        """What the company requires before any order is confirmed, whatever the channel."""
+    def _credit_overdue_invoices(self, limit=10):
+        """The customer's overdue invoices in the order's company, oldest first: what they
+        owe is theirs to know, so the portal shows it too."""
         self.ensure_one()
-        company = self.company_id
         debtor = self.partner_invoice_id.commercial_partner_id
-        missing = []
-        if company.credit_require_payment_term and not self.payment_term_id and not paid_in_full:
-            missing.append(_("Payment terms are missing."))
-        if company.credit_require_address:
-            for label, address in ((_("invoice"), self.partner_invoice_id), (_("delivery"), self.partner_shipping_id)):
-                if not all((address.street, address.city, address.zip, address.country_id)):
-                    missing.append(_("The %(kind)s address is incomplete (street, zip, city, country).", kind=label))
-        if company.credit_require_vat and debtor.is_company and not debtor.vat:
-            missing.append(_("The customer's tax ID is missing."))
-        if debtor.credit_require_client_ref and not self.client_order_ref:
-            missing.append(_("This customer requires its purchase order number in the Customer Reference."))
-        return missing
+        today = fields.Date.context_today(self)
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", debtor.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("invoice_date_due", "<", today),
+                ],
+                order="invoice_date_due, id",
+                limit=limit,
+            )
+        )
+        return [
+            {
+                "id": invoice.id,
+                "name": invoice.name,
+                "days": (today - invoice.invoice_date_due).days,
+                "residual": invoice.amount_residual,
+                "currency": invoice.currency_id,
+            }
+            for invoice in invoices
+        ]
 
     def _credit_cash_in_advance_reasons(self, debtor):
         if debtor.sudo().credit_cash_in_advance and not (self.payment_term_id and self.payment_term_id._is_immediate()):
@@ -435,94 +509,134 @@ class SaleOrder(models.Model):
         if blocked:
             self._credit_raise_blocked(blocked, evaluation, from_quotation, grown)
         for order in self:
-            if evaluation[order.id]["alert"]:
-                order._credit_post_alert(evaluation[order.id]["reasons"])
+            result = evaluation[order.id]
+            if result["alert"]:
+                order._credit_post_alert(result["reasons"])
+            if not grown:  # a confirmed order that grows was recorded when confirmed
+                if result["warnings"]:
+                    order._credit_post_intake_alert(result)
+                order._credit_record_failed_rules(result)
             order.sudo().credit_checked_amount = order.amount_total
+        self.filtered("credit_customer_held")._credit_close_hold_todos()
+
+    def _credit_close_hold_todos(self):
+        """A held order confirmed at last: its salesperson's to-do is done."""
+        self.sudo()._credit_hold_todos().action_feedback(feedback=_("The order is confirmed."))
+
+    def _credit_hold_todos(self):
+        todo_type = self.env.ref("credit_control.mail_activity_credit_order_held")
+        return self.activity_ids.filtered(lambda a: a.activity_type_id == todo_type)
+
+    def _credit_record_failed_rules(self, result):
+        """Keep which intake rules the order failed at a confirmation attempt that went through
+        (alert rules) or held it (portal, online payment)."""
+        self.ensure_one()
+        failed = {item["rule_id"] for item in result["intake"]} - set(self.credit_intake_failed_rule_ids.ids)
+        if failed:
+            self.sudo().credit_intake_failed_rule_ids = [Command.link(rule_id) for rule_id in sorted(failed)]
 
     def _credit_raise_blocked(self, blocked, evaluation, from_quotation, grown=False):
-        error = (
-            self._credit_growth_blocked_error(blocked, evaluation)
-            if grown
-            else self._credit_blocked_error(blocked, evaluation, from_quotation)
-        )
+        error = self._credit_blocked_error(blocked, evaluation, from_quotation, grown)
         # The transaction is rolled back: callers that catch the error in a savepoint must
         # not keep the refused state in their cache.
         self.env.invalidate_all()
         raise error
 
-    def _credit_blocked_error(self, blocked, evaluation, from_quotation):
-        order = blocked[0]
-        result = evaluation[order.id]
-        if result["missing"]:
-            return UserError(
-                _("%(order)s cannot be confirmed until it is complete:", order=order.name)
-                + "\n- "
-                + "\n- ".join(result["missing"])
-            )
-        message = "\n".join(
-            [_("%(order)s is on credit hold and cannot be confirmed:", order=order.name)] + result["reasons"]
-        )
-        if order.credit_release_state == "requested":
-            return UserError(
-                message
-                + "\n"
-                + _("A release was requested: %(finance)s will decide.", finance=order._credit_finance_label())
-            )
-        message += "\n" + _(
-            "%(finance)s can release it: ask for a release with a reason.", finance=order._credit_finance_label()
-        )
-        if len(blocked) == 1 and from_quotation:
-            return RedirectWarning(
-                message,
-                self.env.ref("credit_control.credit_release_request_action").id,
-                _("Request Credit Release"),
-                {"default_order_id": order.id},
-            )
-        return UserError(message)
+    def _credit_hold_details(self, result):
+        """Every missing item and every credit reason of one evaluation, as lines."""
+        lines = []
+        if result["missing"] or result["warnings"]:
+            lines.append(_("To complete:"))
+            lines += [f"- {message}" for message in result["missing"]]
+            for message in result["warnings"]:  # not a comprehension: _() reads the language here
+                lines.append(_("- %(item)s (alert only)", item=message))
+        if result["reasons"]:
+            lines.append(_("Credit:"))
+            lines += [f"- {reason}" for reason in result["reasons"]]
+        return lines
 
-    def _credit_growth_blocked_error(self, blocked, evaluation):
-        """A confirmed order would grow over what the customer's credit allows: say who can
-        release the increase and how, to the salesperson as to the accountant posting a bill."""
+    def _credit_blocked_error(self, blocked, evaluation, from_quotation, grown=False):
+        """One message with everything that holds the orders: incomplete data and credit
+        reasons together, where to fix each, and who can release what finance may release."""
+        lines = []
+        for order in blocked[:20]:
+            result = evaluation[order.id]
+            if lines:
+                lines.append("")
+            lines += order._credit_blocked_lines(result, grown)
+        if len(blocked) > 20:
+            lines.append(_("... and %(count)s other orders.", count=len(blocked) - 20))
         order = blocked[0]
         result = evaluation[order.id]
-        if result["missing"]:
-            return self._credit_blocked_error(blocked, evaluation, False)
-        total = format_amount(self.env, order.amount_total, order.currency_id)
-        lines = [
-            _(
-                "%(order)s is on credit hold: this change takes its total to %(total)s.",
-                order=order.name,
-                total=total,
-            ),
-            *result["reasons"],
-        ]
-        finance = order._credit_finance_label()
-        if order.credit_release_state == "requested":
+        offer = (
+            len(blocked) == 1
+            and (from_quotation or grown)
+            and result["releasable"]
+            and order.credit_release_state != "requested"
+        )
+        if not offer:
+            return CreditHoldError("\n".join(lines))
+        context = {"default_order_id": order.id}
+        if grown:
+            context["default_requested_amount"] = order.amount_total
+        return CreditHoldError(
+            "\n".join(lines),
+            self.env.ref("credit_control.credit_release_request_action").id,
+            _("Request Credit Release"),
+            context,
+        )
+
+    def _credit_blocked_lines(self, result, grown=False):
+        self.ensure_one()
+        finance = self._credit_finance_label()
+        total = format_amount(self.env, self.amount_total, self.currency_id)
+        incomplete = bool(result["missing"])
+        if grown:
+            header = _(
+                "%(order)s is on credit hold: this change takes its total to %(total)s.", order=self.name, total=total
+            )
+            if not result["releasable"]:
+                header = _(
+                    "%(order)s cannot take this change (total %(total)s) until it is complete:",
+                    order=self.name,
+                    total=total,
+                )
+        elif incomplete and result["releasable"]:
+            header = _("%(order)s cannot be confirmed: it is incomplete and on credit hold.", order=self.name)
+        elif incomplete:
+            header = _("%(order)s cannot be confirmed until it is complete:", order=self.name)
+        else:
+            header = _("%(order)s is on credit hold and cannot be confirmed:", order=self.name)
+        lines = [header, *self._credit_hold_details(result)]
+        if not result["releasable"]:
+            return lines
+        if self.credit_release_state == "requested":
+            if grown:
+                lines.append(
+                    _(
+                        "A release up to %(amount)s was requested: %(finance)s will decide; do this again once "
+                        "released.",
+                        amount=format_amount(self.env, self.credit_release_requested_amount, self.currency_id),
+                        finance=finance,
+                    )
+                )
+            else:
+                lines.append(_("A release was requested: %(finance)s will decide.", finance=finance))
+        elif grown:
             lines.append(
                 _(
-                    "A release up to %(amount)s was requested: %(finance)s will decide; do this again once released.",
-                    amount=format_amount(self.env, order.credit_release_requested_amount, order.currency_id),
+                    "%(finance)s can release the increase: request a release of %(order)s up to %(total)s "
+                    "(Request Credit Release), then do this again once released.",
                     finance=finance,
+                    order=self.name,
+                    total=total,
                 )
             )
-            return UserError("\n".join(lines))
-        lines.append(
-            _(
-                "%(finance)s can release the increase: request a release of %(order)s up to %(total)s "
-                "(Request Credit Release), then do this again once released.",
-                finance=finance,
-                order=order.name,
-                total=total,
-            )
-        )
-        if len(blocked) == 1:
-            return RedirectWarning(
-                "\n".join(lines),
-                self.env.ref("credit_control.credit_release_request_action").id,
-                _("Request Credit Release"),
-                {"default_order_id": order.id, "default_requested_amount": order.amount_total},
-            )
-        return UserError("\n".join(lines))
+        else:
+            lines.append(_("%(finance)s can release it: ask for a release with a reason.", finance=finance))
+        if incomplete:
+            lines.append(_("A release does not complete the order: fix the items to complete as well."))
+        return lines
 
     def _credit_post_alert(self, reasons):
         """Alert policy: the order goes through, the chatter keeps why, finance is told."""
@@ -538,6 +652,21 @@ class SaleOrder(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
+    def _credit_post_intake_alert(self, result):
+        """Alert intake rules: the order goes through, the chatter keeps what was missing, and
+        finance is told, as for the credit alert."""
+        self.ensure_one()
+        controller = self.company_id._get_credit_controller()
+        self.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                _("Confirmed with incomplete information (alert rules):"),
+                Markup().join(Markup("<li>%s</li>") % item for item in result["warnings"]),
+            ),
+            partner_ids=controller.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+
     def _validate_order(self):
         """Portal signature: a held quotation stays signed, and people are told at once
         instead of the customer getting an error."""
@@ -548,18 +677,86 @@ class SaleOrder(models.Model):
         return super(SaleOrder, self - held)._validate_order()
 
     def _credit_notify_hold(self, result):
+        """A quotation the customer accepted (signature, online payment) that the gate holds:
+        it stays unconfirmed; the chatter says why, the salesperson gets a to-do listing the
+        items (one, kept up to date), and the customer is told what is awaited."""
         self.ensure_one()
         controller = self.company_id._get_credit_controller()
-        lines = result["missing"] + result["reasons"]
+        lines = result["missing"] + result["warnings"] + result["reasons"]
+        items = Markup().join(Markup("<li>%s</li>") % line for line in lines)
         self.message_post(
             body=Markup("<p>%s</p><ul>%s</ul>")
-            % (
-                _("The customer accepted this quotation, but it is on hold and was not confirmed:"),
-                Markup().join(Markup("<li>%s</li>") % line for line in lines),
-            ),
+            % (_("The customer accepted this quotation, but it is on hold and was not confirmed:"), items),
             partner_ids=(self.user_id.partner_id | controller.partner_id).ids,
             subtype_xmlid="mail.mt_note",
         )
+        self._credit_record_failed_rules(result)
+        self.sudo().credit_customer_held = True
+        self._credit_schedule_hold_todo(items)
+        self._credit_tell_customer()
+
+    def _credit_schedule_hold_todo(self, items):
+        """One to-do per held order for its salesperson (finance's controller when none): a
+        retry updates it instead of adding another."""
+        self.ensure_one()
+        user = self.user_id or self.company_id._get_credit_controller()
+        note = Markup("<p>%s</p><ul>%s</ul>") % (
+            _("The customer accepted this order; fix what holds it, then confirm it:"),
+            items,
+        )
+        order = self.sudo()
+        existing = order._credit_hold_todos()[:1]
+        if existing:
+            existing.write({"note": note, "user_id": user.id or SUPERUSER_ID})
+            return existing
+        return order.activity_schedule(
+            "credit_control.mail_activity_credit_order_held",
+            summary=_("Held order: %(order)s", order=self.name),
+            note=note,
+            user_id=user.id or SUPERUSER_ID,
+        )
+
+    def _credit_customer_hold_items(self):
+        """What the customer is told holds their order: the items they can give, payment of
+        their own overdue invoices, prepayment; never the internal credit figures."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent"):
+            return []
+        result = self._credit_evaluate()[self.id]
+        if not result["blocking"]:
+            return []
+        items = []
+        for item in result["intake"]:
+            if item["customer_message"] not in items:
+                items.append(item["customer_message"])
+        if result["releasable"]:
+            overdue = result["overdue_invoices"]
+            if overdue:
+                invoices = []
+                for invoice in overdue:  # not a comprehension: _() reads the language here
+                    invoices.append(_("%(name)s (%(days)s days late)", name=invoice["name"], days=invoice["days"]))
+                items.append(_("Payment of your overdue invoices: %(invoices)s.", invoices=", ".join(invoices)))
+            if self.credit_release_state == "prepayment" or not overdue:
+                items.append(_("Prepayment of this order: pay it online from this page to have it confirmed at once."))
+        return items
+
+    def _credit_hold_contact(self):
+        """Whom the customer contacts about a held order: its salesperson, else the company."""
+        self.ensure_one()
+        user = self.user_id.sudo()
+        if user:
+            return {"name": user.name, "email": user.email or self.company_id.email, "phone": user.phone}
+        company = self.company_id.sudo()
+        return {"name": company.name, "email": company.email, "phone": company.phone}
+
+    def _credit_tell_customer(self):
+        """Email the customer, in their language, what their held order awaits."""
+        self.ensure_one()
+        if not self._credit_customer_hold_items():
+            return
+        template = self.env.ref("credit_control.mail_template_credit_order_held", raise_if_not_found=False)
+        if template and self.partner_id.email:
+            self.sudo().message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
     def _credit_recheck_grown_orders(self):
         """A confirmed order whose total grows is checked again, for what it adds."""

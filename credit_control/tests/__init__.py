@@ -14,3 +14,5 @@ from . import test_credit_airtight
 from . import test_dunning_faults
 from . import test_dunning_letter_pdf
 from . import test_cockpit
+from . import test_intake_rules
+from . import test_intake_channels

@@ -2,13 +2,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import UserError
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.credit_control.exceptions import CreditHoldError
 
-# A hold refuses the confirmation with a UserError, or with a RedirectWarning that offers
-# the release request when a quotation is being confirmed.
-HOLD_ERRORS = (UserError, RedirectWarning)
+# A hold refuses the confirmation with a CreditHoldError (a UserError), which offers the
+# release request when finance can release the order.
+HOLD_ERRORS = (CreditHoldError, UserError)
 
 
 class CreditControlCommon(AccountTestInvoicingCommon):

@@ -2,8 +2,10 @@
 client or an RPC call would send."""
 
 from odoo import Command, api
-from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+
+from odoo.addons.credit_control.exceptions import CreditHoldError
 
 from .common import CreditControlCommon
 
@@ -384,13 +386,13 @@ class TestConfirmedOrderGrowth(CreditGateCommon):
         )
 
     def test_salesperson_requests_the_increase_and_finance_releases_it(self):
-        with self.assertRaises(RedirectWarning) as caught, self.env.cr.savepoint():
+        with self.assertRaises(CreditHoldError) as caught, self.env.cr.savepoint():
             self._add_line(500.0)
-        message = str(caught.exception.args[0]).replace("\u00a0", " ")
+        message = str(caught.exception).replace("\u00a0", " ")
         self.assertIn("this change takes its total to $ 1,100.00", message)
         self.assertIn("Fiona Finance (finance) can release the increase", message)
         self.assertEqual(
-            caught.exception.args[3], {"default_order_id": self.order.id, "default_requested_amount": 1100.0}
+            caught.exception.additional_context, {"default_order_id": self.order.id, "default_requested_amount": 1100.0}
         )
         self.assertEqual(self.order.amount_total, 600.0)
         self._request(self.order, amount=1100.0)
@@ -433,9 +435,9 @@ class TestConfirmedOrderGrowth(CreditGateCommon):
             # Posting creates it with the rights the posting runs with; the gate applies whatever they are.
             return self.env["sale.order.line"].with_user(self.accountant).sudo().create(values)
 
-        with self.assertRaises(RedirectWarning) as caught, self.env.cr.savepoint():
+        with self.assertRaises(CreditHoldError) as caught, self.env.cr.savepoint():
             reinvoice()
-        message = str(caught.exception.args[0]).replace("\u00a0", " ")
+        message = str(caught.exception).replace("\u00a0", " ")
         self.assertIn("takes its total to $ 1,300.00", message)
         self.assertIn("Fiona Finance (finance) can release the increase", message)
         self._request(self.order, user=self.accountant, amount=1300.0, reason="Freight re-invoiced")

@@ -1,8 +1,8 @@
 from odoo import Command
-from odoo.exceptions import RedirectWarning, UserError
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import CreditControlCommon
+from .common import CreditControlCommon, CreditHoldError
 
 
 @tagged("post_install", "-at_install")
@@ -19,15 +19,15 @@ class TestCreditCheck(CreditControlCommon):
         self._create_invoice(300.0, days_overdue=45)
         self._create_invoice(200.0, days_overdue=-10)
         order = self._create_order(800.0)
-        with self.assertRaises(RedirectWarning) as error:
+        with self.assertRaises(CreditHoldError) as error:
             order.action_confirm()
-        message = str(error.exception.args[0])
+        message = str(error.exception)
         self.assertIn("300.00 over its credit limit", message.replace("\u00a0", " "))
         self.assertIn("overdue $\u00a0300.00", message)
         self.assertEqual(order.state, "draft")
         # The error offers the release request in one click.
-        self.assertEqual(error.exception.args[1], self.env.ref("credit_control.credit_release_request_action").id)
-        self.assertEqual(error.exception.args[3], {"default_order_id": order.id})
+        self.assertEqual(error.exception.action, self.env.ref("credit_control.credit_release_request_action").id)
+        self.assertEqual(error.exception.additional_context, {"default_order_id": order.id})
 
     def test_alert_confirms_records_and_notifies_finance(self):
         self.customer.with_user(self.finance).credit_policy = "alert"
