@@ -17,6 +17,11 @@ project_addons() {
   (IFS=,; echo "${names[*]}")
 }
 
+# Odoo's apps the demo database opens with, besides our addons (which depend on `sale`
+# only): the Sales app with its menus, and Invoicing.
+DEMO_APPS="sale_management,account"
+demo_modules() { echo "$DEMO_APPS,$(project_addons)"; }
+
 odoo_version_ok() {
   (cd / && "$PYTHON" -c 'import odoo.release as r, sys; sys.exit(r.version_info[:2] != (18, 0))') 2>/dev/null
 }
