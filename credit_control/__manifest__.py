@@ -30,7 +30,12 @@
         "views/account_move_views.xml",
         "views/credit_dunning_menus.xml",
     ],
-    "demo": ["demo/credit_control_users_demo.xml", "demo/credit_control_demo.xml", "demo/credit_dunning_demo.xml"],
+    "demo": [
+        "demo/credit_control_users_demo.xml",
+        "demo/credit_control_demo.xml",
+        "demo/credit_dunning_demo.xml",
+        "demo/credit_dunning_stories_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
