@@ -57,6 +57,16 @@ class TestDunningCollector(DunningCommon):
         self.customer.with_user(self.finance).credit_collector_id = self.collector
         self.assertEqual(self.customer.credit_collector_id, self.collector)
 
+    def test_salespeople_add_contacts_to_a_customer_with_a_collector(self):
+        self.customer.with_user(self.collector).credit_collector_id = self.collector
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        contact = Partner.create({"name": "Paul", "parent_id": self.customer.id})
+        self.assertEqual(contact.credit_collector_id, self.collector, "the contact shares its company's collector")
+        self.customer.with_user(self.salesman).vat = "FR23334175221"
+        other = Partner.create({"name": "Lucie"})
+        other.parent_id = self.customer
+        self.assertEqual(other.credit_collector_id, self.collector)
+
     def test_the_policy_collector_comes_before_the_default(self):
         self.policy.collector_id = self.finance
         self._create_invoice(500.0, days_overdue=-5)
