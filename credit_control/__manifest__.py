@@ -35,7 +35,12 @@
         "views/credit_dunning_menus.xml",
         "views/credit_cockpit_views.xml",
     ],
-    "demo": ["demo/credit_control_users_demo.xml", "demo/credit_control_demo.xml", "demo/credit_dunning_demo.xml"],
+    "demo": [
+        "demo/credit_control_users_demo.xml",
+        "demo/credit_control_demo.xml",
+        "demo/credit_dunning_demo.xml",
+        "demo/credit_dunning_stories_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "credit_control/static/src/credit_hold_dialog/*",

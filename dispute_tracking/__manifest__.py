@@ -27,6 +27,9 @@
         "views/portal_templates.xml",
     ],
     "demo": ["demo/dispute_tracking_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["dispute_tracking/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": False,
 }

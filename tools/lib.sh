@@ -17,6 +17,33 @@ project_addons() {
   (IFS=,; echo "${names[*]}")
 }
 
+# Odoo's apps the demo database opens with, besides our addons (which depend on `sale`
+# only): the Sales app with its menus, and Invoicing.
+DEMO_APPS="sale_management,account"
+demo_modules() { echo "$DEMO_APPS,$(project_addons)"; }
+
+# The demo database the demo tests (tests/demo) read, made as ./dev serve makes it and kept
+# for the day and for the addons' current files: its stories are dated from the day it was
+# made. Databases of former days are dropped. Prints its name.
+demo_test_db() {
+  local hash db old
+  hash=$(cd "$ROOT" && { echo "$DEMO_APPS"; find $(project_addons | tr , ' ') -type f -not -path '*/tests/*' \
+    -not -name '*.pyc' -print0 | sort -z | xargs -0 sha1sum; } | sha1sum | cut -c1-10)
+  db="credit_demo_test_$(date +%Y%m%d)_$hash"
+  for old in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'credit\_demo\_test\_%'"); do
+    if [[ "$old" != "credit_demo_test_$(date +%Y%m%d)_"* ]]; then
+      dropdb --if-exists "$old" >&2 || true
+      rm -rf "$LOCAL/data/filestore/$old"
+    fi
+  done
+  if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    say "Creating the demo database $db for the demo tests (once a day, a few minutes)"
+    (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$(demo_modules)" --demo --no-cache) >&2 \
+      || { dropdb --if-exists "$db" >&2; die "the demo database could not be created"; }
+  fi
+  echo "$db"
+}
+
 odoo_version_ok() {
   (cd / && "$PYTHON" -c 'import odoo.release as r, sys; sys.exit(r.version_info[:2] != (18, 0))') 2>/dev/null
 }

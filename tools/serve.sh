@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # ./dev serve: Odoo on http://localhost:8069 (ODOO_HTTP_PORT) serving our addons in the
-# demo database (ODOO_DB, default credit_demo), created with demo data on first use.
+# demo database (ODOO_DB, default credit_demo), created with demo data on first use, with the
+# Sales and Invoicing apps (DEMO_APPS in lib.sh) installed next to them.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_odoo
 pg_ensure
 db="${ODOO_DB:-credit_demo}"
-PROJECT_ADDONS="$(project_addons)"
+DEMO_MODULES="$(demo_modules)"
 if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
   say "Creating the demo database $db (a few minutes the first time)"
-  (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$(project_addons)" --demo --no-cache)
+  (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$DEMO_MODULES" --demo --no-cache)
 else
-  # An existing database gets the addons added since it was made, and the changed ones updated.
+  # An existing database gets the apps and addons added since it was made, and the changed ones updated.
   say "Bringing $db up to date with the addons"
   installed=",$(psql -d "$db" -tAc "SELECT string_agg(name, ',') FROM ir_module_module WHERE state = 'installed'"),"
   missing=""
-  for addon in ${PROJECT_ADDONS//,/ }; do
+  for addon in ${DEMO_MODULES//,/ }; do
     [[ "$installed" == *",$addon,"* ]] || missing="${missing:+$missing,}$addon"
   done
   if [ -n "$missing" ]; then

@@ -25,11 +25,14 @@ IFS=, read -r -a names <<<"$addons"
 paths=()
 for name in "${names[@]}"; do [ -d "$ROOT/$name/tests" ] && paths+=("$name/tests"); done
 [ -d "$ROOT/tests" ] && paths+=("tests")
+# tests/demo reads the demo database (below), not this one.
+ignore=()
+[ -d "$ROOT/tests/demo" ] && ignore=(--ignore=tests/demo)
 
 say "Running the tests"
 set +e
 (cd "$ROOT" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" --odoo-database="$db" \
-  --odoo-log-level=critical --odoo-http -q -ra "${paths[@]}" "$@") | tee "$LOCAL/pytest-$db.log"
+  --odoo-log-level=critical --odoo-http -q -ra "${ignore[@]}" "${paths[@]}" "$@") | tee "$LOCAL/pytest-$db.log"
 rc=${PIPESTATUS[0]}
 set -e
 case $rc in
@@ -39,6 +42,24 @@ case $rc in
 esac
 ours_passed=$(grep -Eo '[0-9]+ passed' "$LOCAL/pytest-$db.log" | tail -n 1 | grep -Eo '[0-9]+')
 rm -f "$LOCAL/pytest-$db.log"
+
+# The demo tells its stories: tests/demo on the demo database, as ./dev serve makes it (made
+# once a day). Run by default; skipped when pytest arguments select tests, unless
+# DEMO_TESTS=1 (DEMO_TESTS=0 skips them always).
+if [ -d "$ROOT/tests/demo" ] && [ "${DEMO_TESTS:-$([ $# -eq 0 ] && echo 1 || echo 0)}" = 1 ]; then
+  demo_db="$(demo_test_db)"
+  say "Running the demo tests on $demo_db"
+  set +e
+  (cd "$ROOT" && CREDIT_DEMO_TESTS=1 "$PYTHON" -m pytest -p no:cacheprovider --odoo-config="$ODOO_CONF" \
+    --odoo-database="$demo_db" --odoo-log-level=critical -q -ra tests/demo "$@") | tee "$LOCAL/pytest-$demo_db.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  [ "$rc" = 0 ] || die "the demo tests failed (pytest exit code $rc)"
+  demo_passed=$(grep -Eo '[0-9]+ passed' "$LOCAL/pytest-$demo_db.log" | tail -n 1 | grep -Eo '[0-9]+')
+  rm -f "$LOCAL/pytest-$demo_db.log"
+  ours_passed=$((ours_passed + demo_passed))
+  say "The demo tells its stories ($demo_passed tests passed)"
+fi
 
 # Odoo's own tests, on a database as integrators have one: Odoo with its demo data, then
 # the suite installed on it without demo. Run by default; skipped when pytest arguments

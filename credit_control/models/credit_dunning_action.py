@@ -6,9 +6,19 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
 from .credit_dunning_stage import CHANNELS
+from .res_partner import ACCOUNTING_READERS
 
 _logger = logging.getLogger(__name__)
 
+# What a contact may end with, by channel: a call may go unanswered; an email or a letter
+# gets an answer (or nothing, and the next stage follows).
+CHANNEL_OUTCOMES = {
+    "phone": ["no_issue", "promise", "dispute", "duplicate", "no_answer"],
+    "email": ["no_issue", "promise", "dispute", "duplicate"],
+    "letter": ["no_issue", "promise", "dispute", "duplicate"],
+}
+# Previous contacts the call form shows.
+HISTORY_LIMIT = 10
 OUTCOMES = [
     ("sent", "Sent"),
     ("no_issue", "No Issue"),
@@ -74,6 +84,31 @@ class CreditDunningAction(models.Model):
     done_date = fields.Datetime(readonly=True)
     done_user_id = fields.Many2one("res.users", string="Done By", readonly=True)
     letter_attachment_id = fields.Many2one("ir.attachment", readonly=True)
+    allowed_outcomes = fields.Json(compute="_compute_allowed_outcomes")
+    # The collector's call form: whom to call, what the customer owes, what was said before.
+    contact_id = fields.Many2one(
+        "res.partner",
+        compute="_compute_contact_id",
+        help="The customer's invoicing contact, else the customer itself.",
+    )
+    contact_phone = fields.Char(string="Phone", compute="_compute_contact_id")
+    contact_mobile = fields.Char(string="Mobile", compute="_compute_contact_id")
+    contact_email = fields.Char(string="Email", compute="_compute_contact_id")
+    partner_credit_exposure_overdue = fields.Monetary(
+        string="Overdue", compute="_compute_partner_credit", groups=ACCOUNTING_READERS
+    )
+    partner_credit_exposure = fields.Monetary(
+        string="Exposure", compute="_compute_partner_credit", groups=ACCOUNTING_READERS
+    )
+    partner_credit_limit = fields.Monetary(
+        string="Limit in Force", compute="_compute_partner_credit", groups=ACCOUNTING_READERS
+    )
+    history_action_ids = fields.Many2many(
+        "credit.dunning.action", string="Previous Contacts", compute="_compute_partner_actions"
+    )
+    promise_action_ids = fields.Many2many(
+        "credit.dunning.action", string="Open Promises", compute="_compute_partner_actions"
+    )
 
     _sql_constraints = [
         (
@@ -98,10 +133,80 @@ class CreditDunningAction(models.Model):
         for action in self:
             action.invoice_count = len(action.move_ids)
 
+    @api.depends("channel")
+    def _compute_allowed_outcomes(self):
+        for action in self:
+            action.allowed_outcomes = CHANNEL_OUTCOMES.get(action.channel, [])
+
+    @api.depends("partner_id")
+    def _compute_contact_id(self):
+        for action in self:
+            partner = action.partner_id
+            invoicing = partner.child_ids.filtered(lambda c: c.type == "invoice" and (c.phone or c.mobile or c.email))
+            contact = invoicing[:1] or partner
+            action.contact_id = contact
+            action.contact_phone = contact.phone
+            action.contact_mobile = contact.mobile
+            action.contact_email = contact.email
+
+    @api.depends("partner_id", "company_id")
+    def _compute_partner_credit(self):
+        for action in self:
+            partner = action.partner_id.with_company(action.company_id)
+            action.partner_credit_exposure_overdue = partner.credit_exposure_overdue
+            action.partner_credit_exposure = partner.credit_exposure
+            action.partner_credit_limit = partner.credit_limit_effective
+
+    @api.depends("partner_id", "company_id")
+    def _compute_partner_actions(self):
+        today = fields.Date.context_today(self)
+        for action in self:
+            same_customer = [
+                ("partner_id", "=", action.partner_id.id),
+                ("company_id", "=", action.company_id.id),
+                ("id", "!=", action._origin.id),
+            ]
+            action.history_action_ids = self.search(
+                [*same_customer, ("state", "=", "done")], order="done_date desc, id desc", limit=HISTORY_LIMIT
+            )
+            action.promise_action_ids = self.search(
+                [
+                    *same_customer,
+                    ("state", "=", "done"),
+                    ("outcome", "=", "promise"),
+                    ("promise_date", ">=", today),
+                ],
+                order="promise_date, id",
+            )
+
     @api.depends("partner_id", "stage_id")
     def _compute_display_name(self):
         for action in self:
             action.display_name = f"{action.stage_id.name} - {action.partner_id.name}"
+
+    def write(self, vals):
+        if "user_id" not in vals:
+            return super().write(vals)
+        before = {action: action.user_id for action in self}
+        res = super().write(vals)
+        # The call to-do follows its action to the new collector.
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        for action, previous in before.items():
+            if action.user_id and action.user_id != previous:
+                action.activity_ids.filtered(
+                    lambda act, previous=previous: act.activity_type_id == call_type and act.user_id == previous
+                ).user_id = action.user_id
+        return res
+
+    def _get_collector(self):
+        """The customer's collector in the action's company, else the policy's, else the
+        company's default one: the same order as the dunning run's."""
+        self.ensure_one()
+        return (
+            self.partner_id.with_company(self.company_id).sudo().credit_collector_id
+            or self.policy_id.sudo().collector_id
+            or self.company_id._get_dunning_collector()
+        )
 
     # ------------------------------------------------------------------
     # Dunning run
@@ -168,7 +273,7 @@ class CreditDunningAction(models.Model):
         self.env.flush_all()
         self._release_settled_invoices(companies)
         for company in companies:
-            collector = company._get_credit_controller()
+            collector = company._get_dunning_collector()
             partner_ids = self._dunning_candidate_partners(company, today)
             for start in range(0, len(partner_ids), batch_size):
                 self._plan_batch(company, partner_ids[start : start + batch_size], today, collector)
@@ -301,7 +406,10 @@ class CreditDunningAction(models.Model):
                    (partner_id, company_id, policy_id, stage_id, channel, date, user_id, salesperson_id,
                     state, dispatched, amount_due, create_uid, create_date, write_uid, write_date)
             SELECT t.partner_id, %(company)s, t.policy_id, t.stage_id, t.channel, %(today)s,
-                   COALESCE(pol.collector_id, %(collector)s), MAX(t.salesperson_id), 'planned', FALSE, 0,
+                   COALESCE((SELECT (p.credit_collector_id ->> %(company)s::text)::int
+                               FROM res_partner p WHERE p.id = t.partner_id),
+                            pol.collector_id, %(collector)s),
+                   MAX(t.salesperson_id), 'planned', FALSE, 0,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM credit_dunning_target t
               JOIN credit_dunning_policy pol ON pol.id = t.policy_id
@@ -525,6 +633,16 @@ class CreditDunningAction(models.Model):
             raise UserError(_("This action is already done: record a new contact on the next action."))
         if not self.outcome or self.outcome == "sent":
             raise UserError(_("Choose the outcome of the contact before recording it."))
+        if self.outcome not in self.allowed_outcomes:
+            channel = dict(self._fields["channel"]._description_selection(self.env))[self.channel]
+            outcome = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
+            raise UserError(
+                _(
+                    "The outcome %(outcome)s does not apply to a contact by %(channel)s: choose another one.",
+                    outcome=outcome,
+                    channel=channel,
+                )
+            )
         if self.outcome == "promise":
             if not self.promise_date:
                 raise UserError(_("Set the date the customer promised to pay."))
@@ -581,6 +699,49 @@ class CreditDunningAction(models.Model):
         template.send_mail(
             self.id, force_send=False, email_values={"attachment_ids": [(4, a) for a in attachments.ids]}
         )
+
+    def action_next_call(self):
+        """The collector's next call of the day, in the order of the agenda, straight from
+        this one: late calls first, then today's."""
+        self.ensure_one()
+        next_call = self._get_next_call()
+        if not next_call:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": _("No more calls today."),
+                },
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": next_call.display_name,
+            "res_model": self._name,
+            "res_id": next_call.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def _get_next_call(self):
+        """Planned calls of the same collector (of the current user, on an action without
+        one) due today or before, after this one in the agenda's due order."""
+        self.ensure_one()
+        collector = self.user_id or self.env.user
+        calls = self.search(
+            [
+                ("state", "=", "planned"),
+                ("channel", "=", "phone"),
+                ("user_id", "in", [collector.id, *(() if self.user_id else (False,))]),
+                ("date", "<=", fields.Date.context_today(self)),
+                ("id", "!=", self.id),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            order="date, id",
+        )
+        later = calls.filtered(lambda call: (call.date, call.id) > (self.date, self.id))
+        return (later or calls)[:1]
 
     def action_open_invoices(self):
         self.ensure_one()

@@ -18,7 +18,8 @@ class CreditDunningPolicy(models.Model):
     )
     collector_id = fields.Many2one(
         "res.users",
-        help="Who makes the calls and records the outcomes. Empty: the company's credit controller.",
+        help="Who makes the calls and records the outcomes for the customers without a collector of their "
+        "own. Empty: the company's default collector.",
     )
     stage_ids = fields.One2many("credit.dunning.stage", "policy_id", string="Stages", copy=True)
 

@@ -37,6 +37,12 @@ class ResCompany(models.Model):
         help="Finance user who receives release requests and credit alerts. When empty, "
         "the oldest user of the Credit Control group of the company receives them.",
     )
+    dunning_collector_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        help="Accountant who follows the customers that have no collector of their own (and whose "
+        "dunning policy names none). Empty: the credit controller.",
+    )
     # The intake requirements of the settings: the company-wide intake rules, in block mode.
     credit_require_payment_term = fields.Boolean(
         string="Require Payment Terms",
@@ -108,6 +114,11 @@ class ResCompany(models.Model):
                 limit=1,
             )
         )
+
+    def _get_dunning_collector(self):
+        """Collector of the customers of this company that have none of their own."""
+        self.ensure_one()
+        return self.dunning_collector_id or self._get_credit_controller()
 
     @api.model_create_multi
     def create(self, vals_list):

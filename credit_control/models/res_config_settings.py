@@ -7,6 +7,7 @@ class ResConfigSettings(models.TransientModel):
     credit_policy = fields.Selection(related="company_id.credit_policy", readonly=False)
     credit_overdue_days = fields.Integer(related="company_id.credit_overdue_days", readonly=False)
     credit_controller_id = fields.Many2one(related="company_id.credit_controller_id", readonly=False)
+    dunning_collector_id = fields.Many2one(related="company_id.dunning_collector_id", readonly=False)
     dunning_repeat_late_count = fields.Integer(related="company_id.dunning_repeat_late_count", readonly=False)
     credit_require_payment_term = fields.Boolean(related="company_id.credit_require_payment_term", readonly=False)
     credit_require_address = fields.Boolean(related="company_id.credit_require_address", readonly=False)

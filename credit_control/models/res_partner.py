@@ -121,6 +121,16 @@ class ResPartner(models.Model):
         domain="[('company_id', '=', current_company_id)]",
         help="How this customer is contacted about its invoices. Empty: the company's default policy.",
     )
+    credit_collector_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        tracking=True,
+        domain="[('share', '=', False), ('company_ids', 'in', current_company_id)]",
+        help="Accountant who calls this customer and records the outcomes of its dunning. "
+        "Empty: the dunning policy's collector, else the company's default collector.",
+    )
+
     credit_dunning_action_ids = fields.One2many(
         "credit.dunning.action", "partner_id", string="Dunning Actions", readonly=True
     )
@@ -177,6 +187,7 @@ class ResPartner(models.Model):
             "credit_limit_temporary_until",
             "credit_require_client_ref",
             "credit_dunning_policy_id",
+            "credit_collector_id",
         ]
 
     # ------------------------------------------------------------------
@@ -457,17 +468,46 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_credit_decision_rights(vals)
+            self._check_credit_collector_rights(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_credit_decision_rights(vals)
+        self._check_credit_collector_rights(vals)
         self._check_credit_entity_change(vals)
-        if not self.env.su and vals and set(vals) <= set(CREDIT_DECISION_FIELDS):
-            # Finance decides on the credit of the customers it can read, even without the
-            # right to edit contacts.
+        if not self.env.su and vals and set(vals) <= {*CREDIT_DECISION_FIELDS, "credit_collector_id"}:
+            # Finance decides on the credit, and accountants choose the collector, of the
+            # customers they can read, even without the right to edit contacts.
             self.check_access("read")
-            return super(ResPartner, self.sudo()).write(vals)
-        return super().write(vals)
+            res = super(ResPartner, self.sudo()).write(vals)
+        else:
+            res = super().write(vals)
+        if "credit_collector_id" in vals:
+            self._credit_reassign_dunning_actions(self.env.company)
+        return res
+
+    def _check_credit_collector_rights(self, vals):
+        """Accountants (finance included) choose the collectors; syncs that change nothing pass."""
+        if self.env.su or "credit_collector_id" not in vals:
+            return
+        if self.env.user.has_group("account.group_account_invoice"):
+            return
+        new = vals["credit_collector_id"] or False
+        if not self or any(partner.sudo().credit_collector_id.id != new for partner in self):
+            raise AccessError(_("Only accountants choose the collector of a customer: ask finance."))
+
+    def _credit_reassign_dunning_actions(self, company):
+        """The open actions of these customers in ``company`` go to their collector now."""
+        customers = self.filtered(lambda p: p == p.commercial_partner_id)
+        actions = (
+            self.env["credit.dunning.action"]
+            .sudo()
+            .search([("partner_id", "in", customers.ids), ("company_id", "=", company.id), ("state", "=", "planned")])
+        )
+        for action in actions:
+            collector = action._get_collector()
+            if collector != action.user_id:
+                action.user_id = collector
 
     def _credit_loosened_by(self, vals):
         """Whether writing ``vals`` loosens this partner's credit in the current company."""

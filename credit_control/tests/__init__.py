@@ -16,3 +16,4 @@ from . import test_dunning_letter_pdf
 from . import test_cockpit
 from . import test_intake_rules
 from . import test_intake_channels
+from . import test_dunning_collector

@@ -11,6 +11,21 @@ class CreditDunningAction(models.Model):
         help="Outcome 'Dispute': why the customer disputes; it routes the dispute to the department that solves it.",
     )
 
+    open_dispute_ids = fields.Many2many("dispute.dispute", string="Open Disputes", compute="_compute_open_dispute_ids")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_open_dispute_ids(self):
+        Dispute = self.env["dispute.dispute"]
+        for action in self:
+            disputes = Dispute.search(
+                [
+                    ("partner_id", "=", action.partner_id.id),
+                    ("company_id", "=", action.company_id.id),
+                    ("is_open", "=", True),
+                ]
+            )
+            action.open_dispute_ids = disputes
+
     @api.onchange("outcome")
     def _onchange_outcome_dispute_reason(self):
         if self.outcome == "dispute" and not self.dispute_reason_id:

@@ -57,3 +57,14 @@ class TestDisputeFromDunning(DunningCommon):
                 call.action_record_outcome()
         self.assertFalse(invoice.dispute_ids)
         self.assertEqual(call.state, "planned")
+
+    def test_call_form_shows_the_customers_open_disputes(self):
+        disputed = self._create_invoice(700.0, days_overdue=20)
+        disputed._open_dispute_from_dunning(reason=self._reason(), amount=70.0)
+        self._create_invoice(500.0, days_overdue=-5)
+        self.run_dunning()
+        call = self.actions(stage_id=self.stage_call.id).with_user(self.billing)
+        self.assertEqual(call.open_dispute_ids, disputed.dispute_ids)
+        disputed.dispute_ids.action_reject()
+        call.invalidate_recordset(["open_dispute_ids"])
+        self.assertFalse(call.open_dispute_ids, "closed disputes leave the call form")
