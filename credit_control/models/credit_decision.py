@@ -32,4 +32,4 @@ class CreditDecision(models.Model):
     limit_before = fields.Monetary()
     limit_after = fields.Monetary()
     limit_end_date = fields.Date(string="Temporary Until")
-    released_amount = fields.Monetary()
+    released_amount = fields.Monetary(string="Released Up To")
