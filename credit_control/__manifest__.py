@@ -31,6 +31,9 @@
         "views/credit_dunning_menus.xml",
     ],
     "demo": ["demo/credit_control_users_demo.xml", "demo/credit_control_demo.xml", "demo/credit_dunning_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["credit_control/static/tests/tours/**/*"],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

@@ -13,3 +13,4 @@ from . import test_dunning_security
 from . import test_credit_airtight
 from . import test_dunning_faults
 from . import test_credit_screens
+from . import test_credit_tours

@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
@@ -62,8 +63,12 @@ class CreditDecisionWizard(models.TransientModel):
         help="The lowest limit under which the order goes through: the customer's exposure with it.",
     )
     new_limit = fields.Monetary(compute="_compute_new_limit", store=True, readonly=False, precompute=True)
-    limit_end_date = fields.Date(string="Until")
+    limit_end_date = fields.Date(string="Until", default=lambda self: self._default_limit_end_date())
     reason = fields.Text(required=True)
+
+    def _default_limit_end_date(self):
+        """A temporary limit is for a while: a month, unless finance says otherwise."""
+        return fields.Date.context_today(self) + relativedelta(months=1)
 
     @api.depends("partner_id", "company_id")
     def _compute_partner_credit(self):
