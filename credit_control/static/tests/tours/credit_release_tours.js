@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("credit_control_release_request", {
         },
         {
             content: "Blocked: the dialog offers the release request",
-            trigger: ".modal .modal-footer button:contains(Request Credit Release)",
+            trigger: ".modal button:contains(Request Credit Release)",
             run: "click",
         },
         {
