@@ -95,7 +95,14 @@ def main():
     make_disputes(moves)
     print(f"data: {N_INVOICES} invoices, {N_DISPUTES} disputes in {time.perf_counter() - start:.1f} s")
     Report = env["dispute.report"]  # noqa: F821
-    measures = ["dispute_count:sum", "amount:sum", "resolution_days:avg", "late_rate:avg", "cash_blocked:sum"]
+    measures = [
+        "dispute_count:sum",
+        "amount:sum",
+        "resolution_days:avg",
+        "late_rate:avg",
+        "amount_days:sum",
+        "cash_blocked:sum",
+    ]
     for groupby in ("reason_id", "department_id", "salesperson_id", "partner_id"):
         groups = measure(f"statistics by {groupby}", lambda g=groupby: Report._read_group([], [g], measures))
         print(f"  {len(groups)} groups")

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.tools import float_compare, format_amount, format_date
 
 
 class AccountMove(models.Model):
@@ -64,6 +65,49 @@ class AccountMove(models.Model):
         steps = self.env["credit.dunning.forecast"].sudo()._next_steps(self._origin.filtered("id"))
         for move in self:
             move.dunning_next_stage_id, move.dunning_next_date = steps.get(move._origin.id, (False, False))
+
+    @api.depends("company_id", "partner_id", "tax_totals", "currency_id")
+    def _compute_partner_credit_warning(self):
+        """The banner of a draft invoice reads the limit in force (a temporary one while it
+        lasts) and the exposure the credit check counts, not Odoo's permanent limit only."""
+        for move in self:
+            move.partner_credit_warning = move._credit_invoice_warning()
+
+    def _credit_invoice_warning(self):
+        self.ensure_one()
+        if self.state != "draft" or self.move_type != "out_invoice" or not self.partner_id:
+            return ""
+        company = self.company_id
+        debtor = self.partner_id.commercial_partner_id._origin.with_company(company).sudo()
+        if not debtor or debtor._get_credit_policy() == "none":
+            return ""
+        limit = debtor._get_credit_limit_in_force()
+        if not limit:
+            return ""
+        exposure = debtor._get_credit_exposure(company).get(debtor.id, {})
+        # A draft invoice of an order is still in the order book: only the rest is new credit.
+        current = max(self.amount_total_signed - self._get_partner_credit_warning_exclude_amount(), 0.0)
+        total = exposure.get("receivable", 0.0) + exposure.get("order_book", 0.0) + current
+        currency = company.currency_id
+        if float_compare(total, limit, precision_rounding=currency.rounding) <= 0:
+            return ""
+        until = debtor.credit_limit_temporary_until
+        if until and until >= fields.Date.context_today(self):
+            limit_label = _(
+                "%(limit)s (temporary limit until %(date)s)",
+                limit=format_amount(self.env, limit, currency),
+                date=format_date(self.env, until),
+            )
+        else:
+            limit_label = format_amount(self.env, limit, currency)
+        return _(
+            "With this invoice, %(customer)s is %(excess)s over its credit limit of %(limit)s: "
+            "exposure %(exposure)s (receivables, orders to invoice and this invoice).",
+            customer=debtor.name,
+            excess=format_amount(self.env, total - limit, currency),
+            limit=limit_label,
+            exposure=format_amount(self.env, total, currency),
+        )
 
     def _dunning_open_dispute(self, action):
         """Hook of the 'dispute' outcome of a dunning contact; dispute_tracking extends it to

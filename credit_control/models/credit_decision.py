@@ -32,7 +32,7 @@ class CreditDecision(models.Model):
     limit_before = fields.Monetary()
     limit_after = fields.Monetary()
     limit_end_date = fields.Date(string="Temporary Until")
-    released_amount = fields.Monetary()
+    released_amount = fields.Monetary(string="Released Up To")
     request_date = fields.Datetime(
         string="Requested On", readonly=True, help="When the release request this decision answered was made."
     )

@@ -122,6 +122,12 @@ class SaleOrder(models.Model):
         )
         return result
 
+    @api.depends("company_id", "partner_id", "amount_total")
+    def _compute_partner_credit_warning(self):
+        """Odoo's banner knows neither the temporary limit nor the customer's policy: on a
+        quotation, the credit banner of this addon is the only one (credit_hold_message)."""
+        self.partner_credit_warning = ""
+
     @api.depends(
         "order_line.price_total",
         "order_line.product_uom_qty",

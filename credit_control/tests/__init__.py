@@ -17,3 +17,5 @@ from . import test_cockpit
 from . import test_intake_rules
 from . import test_intake_channels
 from . import test_dunning_collector
+from . import test_credit_screens
+from . import test_credit_tours

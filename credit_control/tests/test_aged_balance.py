@@ -1,7 +1,10 @@
 import base64
 import io
 import zipfile
+from datetime import timedelta
 
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .dunning_common import DunningCommon
@@ -62,3 +65,52 @@ class TestAgedBalance(DunningCommon):
             sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
         self.assertIn("Brasserie du Port", strings)
         self.assertIn("2800", sheet)
+
+    # The invoices behind a row, and the balance at a past date
+    def _pay(self, invoice, amount=None):
+        register = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        )
+        register.create({"amount": amount or invoice.amount_residual}).action_create_payments()
+
+    def test_row_opens_its_invoices(self):
+        line = self.env["credit.aged.balance"].search([("partner_id", "=", self.customer.id)])
+        action = line.action_open_invoices()
+        self.assertEqual(action["res_model"], "account.move")
+        moves = self.env["account.move"].search(action["domain"])
+        expected = self.env["account.move"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
+        self.assertEqual(len(expected), 8)
+        self.assertEqual(moves, expected)
+        # Clicking a row opens them.
+        arch = self.env["credit.aged.balance"].get_view(view_type="list")["arch"]
+        self.assertIn('action="action_open_invoices"', arch)
+
+    def test_balance_at_a_past_date(self):
+        """Paid today, open ten days ago; dated today, not there ten days ago."""
+        paid = self._create_invoice(400.0, days_overdue=40, partner=self.customer_2)
+        self._pay(paid)
+        self._create_invoice(100.0, days_overdue=-10, partner=self.customer_2)
+        Aged = self.env["credit.aged.balance"]
+        domain = [("partner_id", "=", self.customer_2.id)]
+        self.assertRecordValues(Aged.search(domain), [{"total": 100.0, "not_due": 100.0, "aged_1_30": 0.0}])
+        self.env.invalidate_all()
+        past = Aged.with_context(credit_aged_date=fields.Date.to_string(self.today - timedelta(days=10)))
+        self.assertRecordValues(past.search(domain), [{"total": 400.0, "not_due": 0.0, "aged_1_30": 400.0}])
+        self.assertEqual(self.env["account.move"].search(past.search(domain).action_open_invoices()["domain"]), paid)
+        # Nor the partial payment of today (250), the credit note dated 5 days ago (50) and the
+        # invoice dated today (100): 2,800 + 250 + 50 - 100.
+        self.assertEqual(past.search([("partner_id", "=", self.customer.id)]).total, 3000.0)
+
+    def test_past_date_wizard(self):
+        wizard = self.env["credit.aged.balance.date"].with_user(self.billing)
+        action = wizard.create({"date": self.today - timedelta(days=31)}).action_open()
+        self.assertEqual(action["res_model"], "credit.aged.balance")
+        self.assertEqual(action["context"]["credit_aged_date"], fields.Date.to_string(self.today - timedelta(days=31)))
+        with self.assertRaises(UserError):
+            wizard.create({"date": self.today + timedelta(days=1)}).action_open()

@@ -1,8 +1,9 @@
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount
+from odoo.tools import float_round, format_amount, format_date
 
 ORDER_DECISIONS = ("release", "prepayment", "refuse")
 LIMIT_DECISIONS = ("limit_temporary", "limit_permanent")
@@ -45,13 +46,29 @@ class CreditDecisionWizard(models.TransientModel):
             ("cash_in_advance_lifted", "Lift cash in advance"),
         ],
         required=True,
-        default="release",
+        compute="_compute_decision",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    decision_options = fields.Json(
+        compute="_compute_decision_options",
+        help="The decisions that apply to this customer and order, offered in the form.",
     )
     exposure = fields.Monetary(compute="_compute_partner_credit")
     current_limit = fields.Monetary(compute="_compute_partner_credit", string="Limit in Force")
-    new_limit = fields.Monetary()
-    limit_end_date = fields.Date(string="Until")
+    limit_needed = fields.Monetary(
+        string="Limit for This Order",
+        compute="_compute_limit_needed",
+        help="The lowest limit under which the order goes through: the customer's exposure with it.",
+    )
+    new_limit = fields.Monetary(compute="_compute_new_limit", store=True, readonly=False, precompute=True)
+    limit_end_date = fields.Date(string="Until", default=lambda self: self._default_limit_end_date())
     reason = fields.Text(required=True)
+
+    def _default_limit_end_date(self):
+        """A temporary limit is for a while: a month, unless finance says otherwise."""
+        return fields.Date.context_today(self) + relativedelta(months=1)
 
     @api.depends("partner_id", "company_id")
     def _compute_partner_credit(self):
@@ -59,6 +76,61 @@ class CreditDecisionWizard(models.TransientModel):
             partner = wizard.partner_id.commercial_partner_id.with_company(wizard.company_id)
             wizard.exposure = partner.credit_exposure
             wizard.current_limit = partner.credit_limit_effective
+
+    @api.depends("partner_id", "company_id", "order_id")
+    def _compute_decision_options(self):
+        for wizard in self:
+            wizard.decision_options = wizard._get_decision_options()
+
+    def _get_decision_options(self):
+        """Decisions on an order need one; prepayment is asked on quotations; cash in advance
+        is put on or lifted, whichever the customer is not."""
+        self.ensure_one()
+        order = self.order_id
+        options = []
+        if order:
+            options.append("release")
+        options += list(LIMIT_DECISIONS)
+        if order.state in ("draft", "sent"):
+            options.append("prepayment")
+        if order:
+            options.append("refuse")
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id).sudo()
+        options.append("cash_in_advance_lifted" if partner.credit_cash_in_advance else "cash_in_advance")
+        return options
+
+    @api.depends("order_id")
+    def _compute_decision(self):
+        for wizard in self:
+            options = wizard._get_decision_options()
+            if wizard.decision not in options:
+                wizard.decision = options[0]
+
+    @api.depends("partner_id", "company_id", "order_id")
+    def _compute_limit_needed(self):
+        for wizard in self:
+            wizard.limit_needed = wizard._get_limit_needed()
+
+    def _get_limit_needed(self):
+        """The customer's exposure with the order (or the increase asked for a confirmed one),
+        in the company currency, rounded up to the unit: a limit that lets the order through."""
+        self.ensure_one()
+        order = self.order_id._origin
+        if not order or order.company_id != self.company_id:
+            return 0.0
+        increase = {}
+        if order.state == "sale":
+            increase = {order.id: max(order.credit_release_requested_amount - order.amount_total, 0.0)}
+        exposure = order._credit_evaluate(increase=increase)[order.id]["exposure"]
+        return float_round(exposure, precision_digits=0, rounding_method="UP")
+
+    @api.depends("limit_needed", "current_limit")
+    def _compute_new_limit(self):
+        for wizard in self:
+            if wizard.limit_needed > wizard.current_limit:
+                wizard.new_limit = wizard.limit_needed
+            elif not wizard.new_limit:
+                wizard.new_limit = wizard.current_limit
 
     # ------------------------------------------------------------------
     def _check_decision(self):
@@ -131,7 +203,47 @@ class CreditDecisionWizard(models.TransientModel):
         values.setdefault("limit_after", partner._get_credit_limit_in_force())
         decision = self.env["credit.decision"].create(values)
         self._post_decision(partner, decision)
-        return {"type": "ir.actions.act_window_close"}
+        return self._notify_decision(partner, decision)
+
+    def _notify_decision(self, partner, decision):
+        """Say what was done, and reload the customer (or order) behind the dialog."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Credit decision recorded"),
+                "message": self._decision_summary(partner, decision),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _decision_summary(self, partner, decision):
+        currency = self.company_id.currency_id
+        order = self.order_id
+        if self.decision == "release":
+            return _(
+                "%(order)s is released up to %(amount)s: %(salesperson)s can confirm it.",
+                order=order.name,
+                amount=format_amount(self.env, decision.released_amount, order.currency_id),
+                salesperson=(order.credit_release_requested_by or order.user_id).name or _("the salesperson"),
+            )
+        if self.decision in LIMIT_DECISIONS:
+            summary = _(
+                "Credit limit of %(customer)s: %(before)s → %(after)s",
+                customer=partner.name,
+                before=format_amount(self.env, decision.limit_before, currency),
+                after=format_amount(self.env, decision.limit_after, currency),
+            )
+            if self.decision == "limit_temporary":
+                summary += " " + _("until %(date)s", date=format_date(self.env, decision.limit_end_date))
+            if order and not order._credit_evaluate()[order.id]["releasable"]:
+                summary += ". " + _("%(order)s can be confirmed.", order=order.name)
+            return summary
+        label = dict(self._fields["decision"]._description_selection(self.env))[self.decision]
+        if order:
+            return _("%(decision)s: %(order)s; the salesperson is told.", decision=label, order=order.name)
+        return _("%(decision)s: %(customer)s.", decision=label, customer=partner.name)
 
     # One method per decision; each returns extra values for the history.
     def _apply_release(self, partner):

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.tools import format_amount
 
 
 class CreditReleaseRequest(models.TransientModel):
@@ -21,5 +22,25 @@ class CreditReleaseRequest(models.TransientModel):
 
     def action_request(self):
         self.ensure_one()
-        self.order_id._credit_request_release(self.reason, self.requested_amount)
-        return {"type": "ir.actions.act_window_close"}
+        order = self.order_id
+        order._credit_request_release(self.reason, self.requested_amount)
+        return self._notify_requested(order)
+
+    def _notify_requested(self, order):
+        """Tell the salesperson the request left, and reload the order behind the dialog (opened
+        from a form button or from the blocking dialog, which does not reload it on close)."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Release requested"),
+                "message": _(
+                    "%(order)s (%(amount)s) is with %(finance)s: you will be told of the decision.",
+                    order=order.name,
+                    amount=format_amount(self.env, order.credit_release_requested_amount, order.currency_id),
+                    finance=order._credit_finance_label(),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -532,3 +532,22 @@ class DisputeDispute(models.Model):
                     names=", ".join(closed.mapped("name")),
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Customer portal
+    # ------------------------------------------------------------------
+    def _get_portal_url(self):
+        self.ensure_one()
+        return f"/my/disputes/{self.id}"
+
+    def _get_portal_messages(self):
+        """What the customer reads of the conversation: the public messages (the customer's
+        own and the team's answers), oldest first; internal notes and tracking stay inside."""
+        self.ensure_one()
+        return (
+            self.sudo()
+            .message_ids.filtered(
+                lambda m: m.message_type in ("comment", "email") and m.subtype_id and not m.subtype_id.internal
+            )
+            .sorted(lambda m: (m.date, m.id))
+        )

@@ -67,7 +67,11 @@ class DisputeReport(models.Model):
         help="Share of the disputes closed after their deadline, or still open past it.",
     )
     cash_blocked = fields.Monetary(
-        string="Cash Blocked (Amount x Days)",
+        readonly=True,
+        help="Disputed amount of the disputes still open: the cash they hold back.",
+    )
+    amount_days = fields.Monetary(
+        string="Amount x Days",
         readonly=True,
         help="Disputed amount times the days the dispute stayed open: the cost of slow solving.",
     )
@@ -89,8 +93,9 @@ class DisputeReport(models.Model):
                         THEN EXTRACT(EPOCH FROM d.date_closed - d.date_open) / 86400.0 END AS resolution_days,
                    CASE WHEN COALESCE(d.date_closed::date, %(today)s) > d.date_deadline
                         THEN 100.0 ELSE 0.0 END AS late_rate,
+                   CASE WHEN d.is_open THEN d.amount_company ELSE 0 END AS cash_blocked,
                    d.amount_company * EXTRACT(EPOCH FROM COALESCE(d.date_closed, %(now)s) - d.date_open) / 86400.0
-                       AS cash_blocked
+                       AS amount_days
               FROM dispute_dispute d
               JOIN res_company c ON c.id = d.company_id
             """,

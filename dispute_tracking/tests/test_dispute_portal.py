@@ -1,3 +1,5 @@
+import json
+
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
@@ -138,3 +140,80 @@ class TestDisputePortalReasonHttp(DisputeCommon, HttpCase):
             self.assertIn("dispute=bad_reason", response.url)
             self.assertIn("this reason cannot be chosen", response.text)
         self.assertFalse(invoice.dispute_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestDisputePortalPages(DisputeCommon, HttpCase):
+    """The customer's disputes on a portal page of their own, as the portal user reads them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_contact = cls.env["res.partner"].create({"name": "Paul Compta", "parent_id": cls.customer.id})
+        cls.own = cls._create_dispute(amount=120.0, description="The crates arrived broken.")
+        # Another contact of the same customer: its disputes are the customer's too.
+        cls.colleague = cls._create_dispute(cls._create_invoice(partner=cls.other_contact), amount=80.0)
+        cls.foreign = cls._create_dispute(cls._create_invoice(partner=cls.other_customer), amount=999.0)
+        cls.own.message_post(body="Internal: call the carrier", subtype_xmlid="mail.mt_note")
+        cls.own.message_post(
+            body="We send you a credit note this week.", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        cls.own.write({"stage": "resolved", "resolution": "credit_note"})
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+
+    def test_disputes_page_lists_the_customer_disputes_only(self):
+        page = self.url_open("/my/disputes")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.own.name, page.text)
+        self.assertIn(self.colleague.name, page.text)
+        self.assertNotIn(self.foreign.name, page.text)
+        self.assertIn("Damaged delivery (test)", page.text)
+        self.assertIn("Resolved", page.text)
+        self.assertIn("Credit Note Issued", page.text)
+        self.assertIn("Not answered yet", page.text)  # the colleague's dispute
+        self.assertIn("breadcrumb-item active", page.text)
+
+    def test_dispute_page_shows_message_and_answer(self):
+        page = self.url_open(f"/my/disputes/{self.own.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("The crates arrived broken.", page.text)
+        self.assertIn("We send you a credit note this week.", page.text)
+        self.assertNotIn("call the carrier", page.text)
+        self.assertIn('href="/my/disputes"', page.text)  # breadcrumb back to the list
+
+    def test_dispute_of_another_customer_is_not_shown(self):
+        page = self.url_open(f"/my/disputes/{self.foreign.id}")
+        self.assertTrue(page.url.endswith("/my/disputes"))
+        self.assertNotIn("999.00", page.text)
+
+    def test_home_counts_the_disputes(self):
+        home = self.url_open("/my/home")
+        self.assertIn('data-placeholder_count="dispute_count"', home.text)
+        response = self.url_open(
+            "/my/counters",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {"counters": ["dispute_count"]}}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.json()["result"], {"dispute_count": 2})
+
+    def test_invoice_page_shows_the_message_sent(self):
+        invoice = self._create_invoice(500.0)
+        invoice._portal_ensure_token()
+        response = self.url_open(
+            f"/my/invoices/{invoice.id}/dispute",
+            data={
+                "csrf_token": http.Request.csrf_token(self),
+                "access_token": invoice.access_token,
+                "message": "The discount of 5 % is missing.",
+                "reason_id": self.reason_quality.id,
+                "amount": "25",
+            },
+        )
+        self.assertIn("dispute=opened", response.url)
+        self.assertIn("The discount of 5 % is missing.", response.text)
+        self.assertIn(invoice.dispute_ids._get_portal_url(), response.text)
+        listing = self.url_open("/my/disputes")
+        self.assertIn(invoice.dispute_ids.name, listing.text)

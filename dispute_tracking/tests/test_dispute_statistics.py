@@ -1,7 +1,9 @@
+import re
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import file_open
 
 from .common import DisputeCommon
 
@@ -24,15 +26,42 @@ class TestDisputeStatistics(DisputeCommon):
         groups = self.env["dispute.report"]._read_group(
             [("reason_id", "=", self.reason_damaged.id)],
             [],
-            ["dispute_count:sum", "amount:sum", "resolution_days:avg", "late_rate:avg", "cash_blocked:sum"],
+            [
+                "dispute_count:sum",
+                "amount:sum",
+                "resolution_days:avg",
+                "late_rate:avg",
+                "amount_days:sum",
+                "cash_blocked:sum",
+                "days_open:avg",
+            ],
         )
-        count, amount, resolution_days, late_rate, cash_blocked = groups[0]
+        count, amount, resolution_days, late_rate, amount_days, cash_blocked, days_open = groups[0]
         self.assertEqual(count, 2)
         self.assertEqual(amount, 400.0)
         self.assertAlmostEqual(resolution_days, 4.0, places=2)
         self.assertAlmostEqual(late_rate, 50.0)
         # 100 x 4 days + 300 x 12 days (to the nearest minute of the test run)
-        self.assertAlmostEqual(cash_blocked, 100 * 4 + 300 * 12, delta=1.0)
+        self.assertAlmostEqual(amount_days, 100 * 4 + 300 * 12, delta=1.0)
+        # Only the open dispute still blocks cash; days open on average: (4 + 12) / 2.
+        self.assertEqual(cash_blocked, 300.0)
+        self.assertAlmostEqual(days_open, 8.0, delta=0.01)
+
+    def test_statistics_default_to_what_people_read(self):
+        """Cash blocked, days open and counts by default; amount x days on request only."""
+        Report = self.env["dispute.report"]
+        pivot = Report.get_view(view_type="pivot")["arch"]
+        measures = set(re.findall(r'<field name="(\w+)" type="measure"', pivot))
+        self.assertEqual(measures, {"dispute_count", "cash_blocked", "days_open"})
+        graph = Report.get_view(view_type="graph")["arch"]
+        self.assertEqual(re.findall(r'<field name="(\w+)" type="measure"', graph), ["cash_blocked"])
+        self.assertIn("amount_days", Report.fields_get(["amount_days"]))
+
+    def test_disputes_have_their_own_icon(self):
+        menu = self.env.ref("dispute_tracking.menu_dispute_root")
+        self.assertEqual(menu.web_icon, "dispute_tracking,static/description/icon.png")
+        with file_open("dispute_tracking/static/description/icon.png", "rb") as icon:
+            self.assertEqual(icon.read(8), b"\x89PNG\r\n\x1a\n")
 
     def test_statistics_group_by_department_salesperson_and_customer(self):
         self._create_dispute(amount=100.0, reason=self.reason_damaged)

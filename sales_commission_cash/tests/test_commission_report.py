@@ -1,7 +1,11 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import datetime, safe_eval
 
 from .common import CommissionCommon
 
@@ -87,3 +91,32 @@ class TestCommissionReport(CommissionCommon):
     def test_refund_reduces_invoiced(self):
         self._invoice(200.0, move_type="out_refund", date=self.today - timedelta(days=1))
         self.assertAlmostEqual(self._totals()[self.seller][1], 1300.0)
+
+    def _default_filter_domain(self):
+        """The domain of the filter the report's action selects by default, as the web client
+        evaluates it."""
+        action = self.env.ref("sales_commission_cash.commission_report_action")
+        defaults = [
+            key[len("search_default_") :] for key in safe_eval(action.context) if key.startswith("search_default_")
+        ]
+        self.assertEqual(len(defaults), 1)
+        arch = etree.fromstring(self.env["commission.report"].get_view(view_type="search")["arch"])
+        node = arch.xpath(f"//filter[@name='{defaults[0]}']")[0]
+        self.assertTrue(node.get("domain"), "the default filter is a period with the waiting invoices")
+        return safe_eval(
+            node.get("domain"),
+            {"context_today": lambda: self.today, "relativedelta": relativedelta, "datetime": datetime},
+        )
+
+    def test_default_period_shows_the_invoices_still_waiting(self):
+        """Invoiced three months ago: its unpaid invoice is in the default view, the paid one is
+        not; this month's sales are."""
+        old_date = self.today - relativedelta(months=3)
+        waiting = self._invoice(700.0, user=self.seller_2, date=old_date)
+        paid = self._invoice(400.0, user=self.seller_2, date=old_date)
+        self._pay(paid, date=old_date)
+        rows = self.env["commission.report"].search(self._default_filter_domain())
+        self.assertIn(waiting, rows.move_id)
+        self.assertNotIn(paid, rows.move_id)
+        self.assertIn(self.first, rows.move_id)  # this month
+        self.assertIn(self.order, rows.order_id)
