@@ -26,6 +26,7 @@ MATRIX = {
     "credit.dunning.forecast":    ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.release.request":     ["..A.", "..A.", "..A.", "..A.", "....", "....", "....", "....", "...."],
     "credit.decision.wizard":     ["....", "....", "....", "..A.", "....", "....", "....", "....", "...."],
+    "credit.lead.time.report":    ["O---", "A---", "----", "A---", "----", "----", "----", "----", "----"],
     "dispute.dispute":            ["OOA-", "AAA-", "AAA-", "AAAA", "OOA-", "A---", "----", "----", "----"],
     "dispute.reason":             ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
     "dispute.department":         ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
@@ -77,6 +78,9 @@ class TestAccessMatrix(AccessCommon):
             "credit.dunning.forecast": cls.env["credit.dunning.forecast"]
             .with_context(allowed_company_ids=company.ids)
             .search([("move_id", "=", invoice.id)]),
+            "credit.lead.time.report": cls.env["credit.lead.time.report"].search(
+                [("order_id", "=", documents["sale.order"].id)]
+            ),
             "dispute.report": cls.env["dispute.report"].search([("dispute_id", "=", documents["dispute.dispute"].id)]),
             "commission.report": cls.env["commission.report"].search(
                 [("move_id", "=", invoice.id), ("user_id", "=", documents["commission.split"].user_id.id)], limit=1

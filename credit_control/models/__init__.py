@@ -13,3 +13,4 @@ from . import credit_dunning_forecast
 from . import credit_dunning_stage
 from . import credit_dunning_policy
 from . import credit_dunning_action
+from . import sale_order_lead_time

@@ -12,3 +12,4 @@ from . import test_aged_balance
 from . import test_dunning_security
 from . import test_credit_airtight
 from . import test_dunning_faults
+from . import test_lead_times
