@@ -3,3 +3,4 @@ from . import dispute_reason
 from . import dispute_dispute
 from . import account_move
 from . import credit_dunning_action
+from . import dispute_corrective_action

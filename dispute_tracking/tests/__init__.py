@@ -7,3 +7,4 @@ from . import test_dispute_security
 from . import test_dispute_errors
 from . import test_dispute_statistics
 from . import test_dispute_from_dunning
+from . import test_dispute_corrective_action
