@@ -32,7 +32,12 @@
         "views/credit_dunning_menus.xml",
         "views/credit_lead_time_report_views.xml",
     ],
-    "demo": ["demo/credit_control_users_demo.xml", "demo/credit_control_demo.xml", "demo/credit_dunning_demo.xml"],
+    "demo": [
+        "demo/credit_control_users_demo.xml",
+        "demo/credit_control_demo.xml",
+        "demo/credit_dunning_demo.xml",
+        "demo/credit_lead_time_demo.xml",
+    ],
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

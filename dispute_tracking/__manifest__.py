@@ -28,7 +28,7 @@
         "views/dispute_corrective_action_views.xml",
         "views/portal_templates.xml",
     ],
-    "demo": ["demo/dispute_tracking_demo.xml"],
+    "demo": ["demo/dispute_tracking_demo.xml", "demo/dispute_corrective_action_demo.xml"],
     "installable": True,
     "application": False,
 }
