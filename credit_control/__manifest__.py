@@ -13,6 +13,7 @@
         "security/credit_control_rules.xml",
         "security/credit_dunning_rules.xml",
         "security/credit_cockpit_rules.xml",
+        "security/credit_lead_time_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
@@ -34,12 +35,14 @@
         "views/account_move_views.xml",
         "views/credit_dunning_menus.xml",
         "views/credit_cockpit_views.xml",
+        "views/credit_lead_time_report_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",
         "demo/credit_control_demo.xml",
         "demo/credit_dunning_demo.xml",
         "demo/credit_dunning_stories_demo.xml",
+        "demo/credit_lead_time_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

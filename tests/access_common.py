@@ -138,6 +138,15 @@ class AccessCommon(AccountTestInvoicingCommon):
                 }
             )
             dispute = env["dispute.dispute"].create({"move_id": paid.id, "amount": 100.0, "reason_id": reason.id})
+            corrective_action = env["dispute.corrective.action"].create(
+                {
+                    "company_id": company.id,
+                    "reason_id": reason.id,
+                    "department_id": reason.department_id.id,
+                    "salesperson_id": seller.id,
+                    "period_start": cls.today,
+                }
+            )
             split = env["commission.split"].create({"move_id": invoice.id, "user_id": seller.id, "share": 100.0})
             settlement = env["commission.settlement"].create(
                 {"user_id": seller.id, "company_id": company.id, "date_from": cls.today, "date_to": cls.today}
@@ -149,6 +158,7 @@ class AccessCommon(AccountTestInvoicingCommon):
                 "credit.decision": decision,
                 "credit.dunning.action": action,
                 "dispute.dispute": dispute,
+                "dispute.corrective.action": corrective_action,
                 "commission.split": split,
                 "commission.settlement": settlement,
                 "commission.line": env["commission.line"].search([("move_id", "=", paid.id)]),

@@ -28,10 +28,12 @@ MATRIX = {
     "credit.aged.balance.date":   ["..A.", "..A.", "..A.", "..A.", "....", "..A.", "....", "....", "...."],
     "credit.decision.wizard":     ["....", "....", "....", "..A.", "....", "....", "....", "....", "...."],
     "credit.intake.rule":         ["A---", "AAAA", "A---", "AAAA", "----", "A---", "----", "----", "----"],
+    "credit.lead.time.report":    ["O---", "A---", "----", "A---", "----", "----", "----", "----", "----"],
     "dispute.dispute":            ["OOA-", "AAA-", "AAA-", "AAAA", "OOA-", "A---", "----", "----", "----"],
     "dispute.reason":             ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
     "dispute.department":         ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
     "dispute.report":             ["O---", "A---", "A---", "A---", "O---", "A---", "----", "----", "----"],
+    "dispute.corrective.action":  ["----", "----", "----", "AAAA", "O---", "A---", "----", "----", "----"],
     "commission.plan":            ["A---", "AAAA", "----", "----", "----", "----", "----", "----", "----"],
     "commission.plan.tier":       ["A---", "AAAA", "----", "----", "----", "----", "----", "----", "----"],
     "commission.line":            ["O---", "A---", "----", "----", "----", "----", "----", "----", "----"],
@@ -92,6 +94,9 @@ class TestAccessMatrix(AccessCommon):
             "credit.dunning.forecast": cls.env["credit.dunning.forecast"]
             .with_context(allowed_company_ids=company.ids)
             .search([("move_id", "=", invoice.id)]),
+            "credit.lead.time.report": cls.env["credit.lead.time.report"].search(
+                [("order_id", "=", documents["sale.order"].id)]
+            ),
             "dispute.report": cls.env["dispute.report"].search([("dispute_id", "=", documents["dispute.dispute"].id)]),
             "commission.report": cls.env["commission.report"].search(
                 [("move_id", "=", invoice.id), ("user_id", "=", documents["commission.split"].user_id.id)], limit=1

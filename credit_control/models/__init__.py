@@ -17,3 +17,4 @@ from . import credit_dunning_action
 from . import credit_cockpit
 from . import credit_cockpit_exposure
 from . import credit_cockpit_overdue_month
+from . import sale_order_lead_time

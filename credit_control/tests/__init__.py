@@ -19,3 +19,4 @@ from . import test_intake_channels
 from . import test_dunning_collector
 from . import test_credit_screens
 from . import test_credit_tours
+from . import test_lead_times

@@ -30,7 +30,10 @@ class TestCreditConcurrency(TransactionCase):
                     "country_id": env.ref("base.fr").id,
                 }
             )
-            product = env["product.product"].create({"name": "Concurrent Crate", "taxes_id": [Command.clear()]})
+            # A service: with Inventory installed, a delivery's moves would keep the product from being deleted.
+            product = env["product.product"].create(
+                {"name": "Concurrent Crate", "type": "service", "taxes_id": [Command.clear()]}
+            )
             orders = env["sale.order"].create(
                 [
                     {

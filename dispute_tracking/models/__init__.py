@@ -4,3 +4,4 @@ from . import dispute_dispute
 from . import account_move
 from . import credit_dunning_action
 from . import credit_cockpit
+from . import dispute_corrective_action

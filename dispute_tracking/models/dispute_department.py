@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .dispute_reason import RECURRENCE_HELP, RECURRENCE_KEYS, RECURRENCE_PERIODS, check_recurrence_threshold
+
 
 class DisputeDepartment(models.Model):
     """A team that solves disputes: sales, logistics, production, quality, accounting..."""
@@ -27,6 +29,22 @@ class DisputeDepartment(models.Model):
         help="Users who see and handle the disputes routed to the department.",
     )
     reason_ids = fields.One2many("dispute.reason", "department_id", string="Reasons Routed Here")
+    recurrence_tracking = fields.Boolean(
+        string="Track Recurring Causes",
+        help=RECURRENCE_HELP["tracking"] + " A reason that tracks them itself uses its own setting.",
+    )
+    recurrence_threshold = fields.Integer(default=3, help=RECURRENCE_HELP["threshold"])
+    recurrence_period = fields.Selection(
+        RECURRENCE_PERIODS, default="month", required=True, help=RECURRENCE_HELP["period"]
+    )
+    recurrence_group_by = fields.Selection(
+        RECURRENCE_KEYS, string="Same Cause For", default="salesperson", required=True, help=RECURRENCE_HELP["group_by"]
+    )
+    corrective_action_ids = fields.One2many("dispute.corrective.action", "department_id", string="Corrective Actions")
+
+    @api.constrains("recurrence_threshold")
+    def _check_recurrence_threshold(self):
+        check_recurrence_threshold(self)
 
     @api.model_create_multi
     def create(self, vals_list):

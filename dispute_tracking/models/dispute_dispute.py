@@ -49,6 +49,13 @@ class DisputeDispute(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", compute="_compute_from_invoice", store=True, index=True
     )
+    product_id = fields.Many2one(
+        "product.product",
+        compute="_compute_product_id",
+        store=True,
+        index="btree_not_null",
+        help="The product disputed: of the disputed lines, else of the invoice, when they have a single one.",
+    )
     salesperson_id = fields.Many2one("res.users", compute="_compute_from_invoice", store=True, index="btree_not_null")
     company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="move_id.currency_id", store=True)
@@ -104,6 +111,13 @@ class DisputeDispute(models.Model):
         for dispute in self:
             dispute.partner_id = dispute.move_id.commercial_partner_id
             dispute.salesperson_id = dispute.move_id.invoice_user_id
+
+    @api.depends("move_line_ids.product_id", "move_id.invoice_line_ids.product_id")
+    def _compute_product_id(self):
+        for dispute in self:
+            lines = dispute.move_line_ids or dispute.sudo().move_id.invoice_line_ids
+            products = lines.product_id
+            dispute.product_id = products if len(products) == 1 else False
 
     @api.depends("amount", "move_id.amount_total", "move_id.amount_total_signed")
     def _compute_amount_company(self):
@@ -239,6 +253,7 @@ class DisputeDispute(models.Model):
         disputes = super().create(vals_list)
         disputes._route_to_owner()
         disputes._sync_invoice_dispute_flag(disputes.move_id)
+        self.env["dispute.corrective.action"]._raise_for_recurring_causes(disputes.sudo().reason_id)
         return disputes
 
     def write(self, vals):

@@ -1,0 +1,1 @@
+from . import credit_lead_time_report

@@ -1,0 +1,1 @@
+from . import test_lead_time_delivery

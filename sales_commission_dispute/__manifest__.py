@@ -1,0 +1,20 @@
+{
+    "name": "Sales Commission - Disputes",
+    "summary": "A commission plan reduces a salesperson's commission per dispute caused by an order-entry error",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "Cash-first credit management",
+    "website": "https://github.com/cash-first/credit-management",
+    "license": "LGPL-3",
+    "depends": ["sales_commission_cash", "dispute_tracking"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/commission_reduction_rules.xml",
+        "views/commission_plan_views.xml",
+        "views/commission_settlement_views.xml",
+        "views/commission_report_views.xml",
+    ],
+    "installable": True,
+    "auto_install": True,
+    "application": False,
+}

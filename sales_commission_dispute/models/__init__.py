@@ -1,0 +1,3 @@
+from . import commission_plan
+from . import commission_reduction
+from . import commission_settlement

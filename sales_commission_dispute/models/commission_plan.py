@@ -1,0 +1,27 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CommissionPlan(models.Model):
+    _inherit = "commission.plan"
+
+    dispute_reduction_share = fields.Float(
+        string="Reduction per Order-Entry Dispute (%)",
+        digits=(16, 2),
+        help="Share of the period's commission taken off for each dispute opened in the period on the "
+        "salesperson's invoices whose reason is an order-entry error (rejected disputes do not count). "
+        "The reductions of a period never take more than the whole commission.",
+    )
+
+    @api.constrains("dispute_reduction_share")
+    def _check_dispute_reduction_share(self):
+        for plan in self:
+            if not 0.0 <= plan.dispute_reduction_share <= 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: the reduction per order-entry dispute must be between 0 and 100 %% "
+                        "(it is %(share)s %%).",
+                        plan=plan.name,
+                        share=plan.dispute_reduction_share,
+                    )
+                )
