@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 
 class CommissionSettlement(models.Model):
@@ -33,27 +34,49 @@ class CommissionSettlement(models.Model):
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
+        """Summed by the database for the saved settlements, one query whatever their
+        lines (the ORM would read the lines by thousands); in a form, from its lines."""
+        saved = self.filtered("id")
+        totals = {}
+        if saved:
+            groups = (
+                self.env["commission.line"]
+                .sudo()
+                ._read_group([("settlement_id", "in", saved.ids)], ["settlement_id"], ["amount:sum"])
+            )
+            totals = {settlement.id: amount for settlement, amount in groups}
         for settlement in self:
-            settlement.amount_total = sum(settlement.line_ids.mapped("amount"))
+            if settlement.id:
+                settlement.amount_total = totals.get(settlement.id, 0.0)
+            else:
+                settlement.amount_total = sum(settlement.line_ids.mapped("amount"))
 
     @api.constrains("date_from", "date_to", "user_id", "company_id")
     def _check_overlap(self):
+        """Checked for all the settlements at once: one query reads the others of their
+        salespeople over the whole span."""
+        if any(settlement.date_from > settlement.date_to for settlement in self):
+            raise ValidationError(self.env._("The settlement period ends before it starts."))
+        others = self.search_fetch(
+            [
+                ("user_id", "in", self.user_id.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("date_from", "<=", max(self.mapped("date_to"))),
+                ("date_to", ">=", min(self.mapped("date_from"))),
+            ],
+            ["user_id", "company_id", "date_from", "date_to"],
+        )
+        by_salesperson = others.grouped(lambda other: (other.user_id, other.company_id))
         for settlement in self:
-            if settlement.date_from > settlement.date_to:
-                raise ValidationError(self.env._("The settlement period ends before it starts."))
-            overlapping = self.search_count(
-                [
-                    ("id", "!=", settlement.id),
-                    ("user_id", "=", settlement.user_id.id),
-                    ("company_id", "=", settlement.company_id.id),
-                    ("date_from", "<=", settlement.date_to),
-                    ("date_to", ">=", settlement.date_from),
-                ]
-            )
-            if overlapping:
-                raise ValidationError(
-                    self.env._("%(user)s already has a settlement for this period.", user=settlement.user_id.name)
-                )
+            for other in by_salesperson.get((settlement.user_id, settlement.company_id), []):
+                if (
+                    other != settlement
+                    and other.date_from <= settlement.date_to
+                    and other.date_to >= settlement.date_from
+                ):
+                    raise ValidationError(
+                        self.env._("%(user)s already has a settlement for this period.", user=settlement.user_id.name)
+                    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -86,22 +109,37 @@ class CommissionSettlement(models.Model):
         return super().unlink()
 
     def action_compute(self):
-        """Attach the unsettled lines of the salesperson's period; re-running adds only new ones."""
-        for settlement in self:
-            if settlement.state != "draft":
-                raise UserError(self.env._("Only draft settlements can be recomputed."))
-            lines = self.env["commission.line"].search(
-                [
-                    ("user_id", "=", settlement.user_id.id),
-                    ("company_id", "=", settlement.company_id.id),
-                    ("date", ">=", settlement.date_from),
-                    ("date", "<=", settlement.date_to),
-                    ("settlement_id", "=", False),
-                ]
+        """Attach the unsettled lines of the salespeople's periods; re-running adds only new
+        ones. One UPDATE for all the settlements, whatever their number and lines."""
+        if self.filtered(lambda s: s.state != "draft"):
+            raise UserError(self.env._("Only draft settlements can be recomputed."))
+        if not self:
+            return True
+        self.check_access("write")
+        self.flush_recordset(["user_id", "company_id", "date_from", "date_to"])
+        self.env["commission.line"].flush_model(["user_id", "company_id", "date", "settlement_id"])
+        # Lines come from collected cash only: nobody writes them by hand, a settlement
+        # only gathers them (hence no ORM write, which would check their rules).
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE commission_line line
+                   SET settlement_id = settlement.id, write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
+                  FROM commission_settlement settlement
+                 WHERE settlement.id = ANY(%(ids)s)
+                   AND line.user_id = settlement.user_id AND line.company_id = settlement.company_id
+                   AND line.date BETWEEN settlement.date_from AND settlement.date_to
+                   AND line.settlement_id IS NULL
+             RETURNING line.id
+                """,
+                uid=self.env.uid,
+                ids=self.ids,
             )
-            # Lines come from collected cash only: nobody writes them by hand, a settlement
-            # only gathers them.
-            lines.sudo().settlement_id = settlement
+        )
+        lines = self.env["commission.line"].browse([line_id for (line_id,) in rows])
+        lines.invalidate_recordset(["settlement_id", "write_uid", "write_date"])
+        self.invalidate_recordset(["line_ids"])
+        self.env.add_to_compute(self._fields["amount_total"], self)
         return True
 
     def action_validate(self):

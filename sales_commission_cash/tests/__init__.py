@@ -10,3 +10,4 @@ from . import test_commission_web
 from . import test_commission_cash_only
 from . import test_commission_audit
 from . import test_commission_faults
+from . import test_commission_scale
