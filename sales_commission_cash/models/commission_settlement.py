@@ -4,6 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+# Salespeople whose settlements the monthly job makes per transaction.
+SETTLEMENT_BATCH_SIZE = 200
+
 
 class CommissionSettlement(models.Model):
     _name = "commission.settlement"
@@ -162,15 +165,23 @@ class CommissionSettlement(models.Model):
         return True
 
     @api.model
-    def _generate_for_period(self, date_from, date_to):
-        """One settlement per salesperson with lines in the period, all in the caller's
-        transaction: interrupted, it leaves none; run again, it makes only the missing
-        ones and adds only new lines."""
-        groups = self.env["commission.line"]._read_group(
-            [("date", ">=", date_from), ("date", "<=", date_to), ("settlement_id", "=", False)],
-            ["company_id", "user_id"],
-        )
-        existing = self.search([("date_from", "=", date_from), ("date_to", "=", date_to)])
+    def _generate_for_period(self, date_from, date_to, salespeople=None):
+        """One settlement per salesperson with lines in the period (only the (company id,
+        user id) pairs of ``salespeople`` if given), all in the caller's transaction:
+        interrupted, it leaves none; run again, it makes only the missing ones and adds
+        only new lines."""
+        wanted = set(salespeople) if salespeople is not None else None
+        groups = [
+            (company, user)
+            for company, user in self._pending_salespeople(date_from, date_to)
+            if wanted is None or (company.id, user.id) in wanted
+        ]
+        domain = [("date_from", "=", date_from), ("date_to", "=", date_to)]
+        if wanted is not None:
+            domain.append(("user_id", "in", list({user_id for _company_id, user_id in wanted})))
+        existing = self.search(domain)
+        if wanted is not None:
+            existing = existing.filtered(lambda s: (s.company_id.id, s.user_id.id) in wanted)
         known = {(s.company_id.id, s.user_id.id): s for s in existing}
         to_create = [
             {"company_id": company.id, "user_id": user.id, "date_from": date_from, "date_to": date_to}
@@ -180,3 +191,47 @@ class CommissionSettlement(models.Model):
         settlements = existing.filtered(lambda s: s.state == "draft") | self.create(to_create)
         settlements.action_compute()
         return settlements
+
+    @api.model
+    def _pending_salespeople(self, date_from, date_to):
+        """[(company, salesperson)] with unsettled lines in the period and no validated
+        settlement of it, in a stable order."""
+        groups = self.env["commission.line"]._read_group(
+            [("date", ">=", date_from), ("date", "<=", date_to), ("settlement_id", "=", False)],
+            ["company_id", "user_id"],
+            order="company_id, user_id",
+        )
+        locked = {
+            (s.company_id, s.user_id)
+            for s in self.search_fetch(
+                [("date_from", "=", date_from), ("date_to", "=", date_to), ("state", "!=", "draft")],
+                ["company_id", "user_id"],
+            )
+        }
+        return [group for group in groups if group not in locked]
+
+    @api.model
+    def _last_month(self):
+        start = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        return start, start + relativedelta(months=1, days=-1)
+
+    @api.model
+    def _cron_generate_settlements(self, batch_size=SETTLEMENT_BATCH_SIZE):
+        """The monthly job: last month's draft settlements, a batch of salespeople per
+        transaction. Run by the scheduler, each call makes one batch and tells what remains
+        (``ir.cron._notify_progress``), and the scheduler calls it again; called directly,
+        it makes every batch, committing each. Stopped halfway, the next run goes on with
+        the salespeople left, without duplicates."""
+        date_from, date_to = self._last_month()
+        pending = [(company.id, user.id) for company, user in self._pending_salespeople(date_from, date_to)]
+        in_scheduler = bool(self.env.context.get("ir_cron_progress_id"))
+        done = 0
+        for start in range(0, len(pending), batch_size):
+            batch = pending[start : start + batch_size]
+            self._generate_for_period(date_from, date_to, batch)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            done += len(batch)
+            if in_scheduler:
+                break
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(pending) - done)
+        return done
