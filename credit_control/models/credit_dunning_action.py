@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
+from odoo.tools.pdf import PdfReadError
 
 from .credit_dunning_stage import CHANNELS
 
@@ -408,13 +409,16 @@ class CreditDunningAction(models.Model):
         if not actions:
             return actions
         actions.fetch(["partner_id", "company_id", "stage_id", "channel", "date", "user_id", "salesperson_id"])
+        actions = actions.with_context(credit_dunning_dispatch=True)
         activities = []
         for channel in ("email", "letter", "phone"):
             of_channel = actions.filtered(lambda action, channel=channel: action.channel == channel)
             if of_channel:
                 activities += getattr(of_channel, f"_dispatch_{channel}")() or []
         activities += actions._apply_stage_effects()
-        self.env["mail.activity"].create(activities)
+        # The to-dos of a run are in the agenda and the activities menu: no email to each
+        # collector for each of them.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
         actions.write({"dispatched": True})
         return actions
 
@@ -496,7 +500,12 @@ class CreditDunningAction(models.Model):
         report = self.env.ref("credit_control.action_report_credit_dunning_letter")
         if len(self) == 1 or not self._renders_pdf(report):
             return [action._render_letter() for action in self]
-        streams = report._render_qweb_pdf_prepare_streams(report.report_name, {}, res_ids=self.ids)
+        try:
+            streams = report._render_qweb_pdf_prepare_streams(report.report_name, {}, res_ids=self.ids)
+        except (UserError, PdfReadError) as error:
+            # wkhtmltopdf failed on the batch: each letter on its own, as before.
+            _logger.warning("dunning letters: one PDF per action, the batch failed (%s)", error)
+            return [action._render_letter() for action in self]
         documents = []
         for action in self:
             stream = streams.get(action.id, {}).get("stream")
@@ -629,7 +638,8 @@ class CreditDunningAction(models.Model):
         return format_amount(self.env, amount, self.currency_id)
 
     def _mark_done(self, outcome):
-        self.write(
+        # Sending: the chatter shows the email or the letter; no tracking message besides.
+        self.with_context(mail_notrack=self.env.context.get("credit_dunning_dispatch", False)).write(
             {
                 "state": "done",
                 "outcome": outcome,
