@@ -47,6 +47,7 @@
     "assets": {
         "web.assets_backend": [
             "credit_control/static/src/credit_hold_dialog/*",
+            "credit_control/static/src/credit_cockpit/*",
         ],
         "web.assets_tests": [
             "credit_control/static/tests/tours/*",

@@ -81,7 +81,7 @@ class CreditCockpit(models.Model):
         string="Best Possible DSO (Days)",
         digits=(16, 1),
         readonly=True,
-        help="Not yet due receivables / sales of the period x days of the period: the DSO without any late payment.",
+        help="DSO x the share of what customers owe that is not yet due: the DSO without any late payment.",
     )
     overdue_share = fields.Float(
         string="Overdue (%)", digits=(16, 1), readonly=True, help="Overdue receivables / open receivables."
@@ -153,7 +153,10 @@ class CreditCockpit(models.Model):
                     """COALESCE(rec.receivable, 0) AS receivable, COALESCE(rec.overdue, 0) AS overdue,
                        COALESCE(rec.not_due, 0) AS not_due, COALESCE(sales.amount, 0) AS sales,
                        CASE WHEN sales.amount > 0 THEN rec.receivable / sales.amount * %(days)s ELSE 0 END AS dso,
-                       CASE WHEN sales.amount > 0 THEN rec.not_due / sales.amount * %(days)s ELSE 0 END AS best_dso,
+                       CASE WHEN sales.amount > 0 AND COALESCE(rec.overdue, 0) + COALESCE(rec.not_due, 0) > 0
+                            THEN rec.receivable / sales.amount * %(days)s
+                                 * COALESCE(rec.not_due, 0) / (COALESCE(rec.overdue, 0) + COALESCE(rec.not_due, 0))
+                            ELSE 0 END AS best_dso,
                        %(overdue_share)s AS overdue_share""",
                     days=COCKPIT_DAYS,
                     overdue_share=share(SQL("rec.overdue"), SQL("COALESCE(rec.overdue, 0) + COALESCE(rec.not_due, 0)")),

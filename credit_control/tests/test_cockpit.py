@@ -105,9 +105,9 @@ class TestCashCockpit(CreditControlCommon):
         # The unapplied credit note lowers the receivables, not what falls due.
         self.assertAlmostEqual(cockpit.not_due, 3000.0)
         self.assertAlmostEqual(cockpit.sales, 4500.0)
-        # 5,000 / 4,500 x 90 and 3,000 / 4,500 x 90
+        # 5,000 / 4,500 x 90, and that DSO x the 3,000 not yet due of the 5,500 owed
         self.assertAlmostEqual(cockpit.dso, 100.0)
-        self.assertAlmostEqual(cockpit.best_dso, 60.0)
+        self.assertAlmostEqual(cockpit.best_dso, 100.0 * 3000.0 / 5500.0)
         # 2,500 overdue of the 5,500 customers owe
         self.assertAlmostEqual(cockpit.overdue_share, 2500.0 / 5500.0 * 100.0)
         # Each figure opens the invoices it counts.
