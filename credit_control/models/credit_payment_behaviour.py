@@ -351,29 +351,30 @@ class CreditPaymentBehaviour(models.Model):
     def _get_proposals_query(self, company_ids):
         """The README's rule: yearly sales / 365 x (terms + days late) x the grade's factor,
         rounded up to the hundred; grade E: cash in advance."""
+        amount = SQL(
+            """CASE WHEN behaviour.grade IN ('A', 'B', 'C', 'D') THEN
+                   CEIL(GREATEST(behaviour.sales_volume, 0) / 365.0
+                        * GREATEST(COALESCE(behaviour.terms_12, 0)
+                                   + GREATEST(COALESCE(behaviour.days_late_12, 0), 0), 0)
+                        * CASE behaviour.grade WHEN 'A' THEN company.credit_grade_factor_a
+                                               WHEN 'B' THEN company.credit_grade_factor_b
+                                               WHEN 'C' THEN company.credit_grade_factor_c
+                                               ELSE company.credit_grade_factor_d END
+                        / 100.0) * 100
+               ELSE 0 END"""
+        )
+        # One table and the companies, no self-join: the table's statistics may be those of a
+        # much smaller run.
         return SQL(
             """
             UPDATE credit_payment_behaviour behaviour
-               SET proposed_limit = proposed.amount,
+               SET proposed_limit = %(amount)s,
                    proposal = CASE WHEN behaviour.grade = 'E' THEN 'cash_in_advance'
-                                   WHEN proposed.amount > 0 THEN 'limit' END
-              FROM (
-                SELECT row.id,
-                       CASE WHEN row.grade IN ('A', 'B', 'C', 'D') THEN
-                           CEIL(GREATEST(row.sales_volume, 0) / 365.0
-                                * GREATEST(COALESCE(row.terms_12, 0) + GREATEST(COALESCE(row.days_late_12, 0), 0), 0)
-                                * CASE row.grade WHEN 'A' THEN company.credit_grade_factor_a
-                                                 WHEN 'B' THEN company.credit_grade_factor_b
-                                                 WHEN 'C' THEN company.credit_grade_factor_c
-                                                 ELSE company.credit_grade_factor_d END
-                                / 100.0) * 100
-                       ELSE 0 END AS amount
-                  FROM credit_payment_behaviour row
-                  JOIN res_company company ON company.id = row.company_id
-                 WHERE row.company_id IN %(companies)s
-              ) proposed
-             WHERE proposed.id = behaviour.id
+                                   WHEN %(amount)s > 0 THEN 'limit' END
+              FROM res_company company
+             WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s
             """,
+            amount=amount,
             companies=company_ids,
         )
 

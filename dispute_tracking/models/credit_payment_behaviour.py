@@ -21,18 +21,21 @@ class CreditPaymentBehaviour(models.Model):
         self.env.cr.execute(
             SQL(
                 """
+                WITH counts AS (
+                    SELECT behaviour.id, (
+                        SELECT COUNT(*) FROM dispute_dispute dispute
+                         WHERE dispute.partner_id = behaviour.partner_id
+                           AND dispute.company_id = behaviour.company_id
+                           AND dispute.date_open > %(since)s
+                    ) AS total
+                      FROM credit_payment_behaviour behaviour
+                     WHERE behaviour.company_id IN %(companies)s
+                )
                 UPDATE credit_payment_behaviour behaviour
-                   SET dispute_count = COALESCE(disputes.total, 0),
-                       disputes_per_invoice = COALESCE(disputes.total, 0)::numeric / NULLIF(behaviour.invoiced_count, 0)
-                  FROM credit_payment_behaviour row
-                  LEFT JOIN (
-                    SELECT dispute.partner_id, dispute.company_id, COUNT(*) AS total
-                      FROM dispute_dispute dispute
-                     WHERE dispute.company_id IN %(companies)s
-                       AND dispute.date_open > %(since)s
-                     GROUP BY dispute.partner_id, dispute.company_id
-                  ) disputes ON disputes.partner_id = row.partner_id AND disputes.company_id = row.company_id
-                 WHERE row.id = behaviour.id AND behaviour.company_id IN %(companies)s
+                   SET dispute_count = counts.total,
+                       disputes_per_invoice = counts.total::numeric / NULLIF(behaviour.invoiced_count, 0)
+                  FROM counts
+                 WHERE counts.id = behaviour.id
                 """,
                 companies=company_ids,
                 since=today - relativedelta(months=12),
