@@ -108,6 +108,7 @@ class CreditPaymentBehaviour(models.Model):
             )
         if self.proposal == "limit":
             days = max(self.terms_12 + max(self.days_late_12, 0.0), 0.0)
+            factor = company[f"credit_grade_factor_{self.grade.lower()}"]
             return _(
                 "Grade %(grade)s: yearly sales %(volume)s / 365 x %(days)s days (terms %(terms)s + late "
                 "%(late)s) x factor %(factor)s, rounded up to the hundred.",
@@ -116,7 +117,7 @@ class CreditPaymentBehaviour(models.Model):
                 days=round(days, 1),
                 terms=round(self.terms_12, 1),
                 late=round(max(self.days_late_12, 0.0), 1),
-                factor=company[f"credit_grade_factor_{self.grade.lower()}"],
+                factor=factor,
             )
         if self.grade:
             return _("No sales over the last 12 months: no limit to propose.")
