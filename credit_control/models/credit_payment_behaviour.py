@@ -85,7 +85,8 @@ class CreditPaymentBehaviour(models.Model):
 
     def _compute_current_limit(self):
         for row in self:
-            row.current_limit = row.partner_id.sudo().with_company(row.company_id)._get_credit_limit_in_force()
+            partner = row.partner_id.sudo().with_company(row.company_id)
+            row.current_limit = partner._get_credit_limit_in_force() if partner else 0.0
 
     @api.depends("proposal", "proposed_limit", "grade")
     def _compute_proposal_reason(self):
