@@ -26,6 +26,7 @@
         "views/credit_dunning_action_views.xml",
         "views/dispute_tracking_menus.xml",
         "views/credit_cockpit_views.xml",
+        "views/credit_payment_behaviour_views.xml",
         "views/dispute_corrective_action_views.xml",
         "views/portal_templates.xml",
     ],

@@ -46,6 +46,7 @@ MATRIX = {
     "credit.cockpit":             ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.cockpit.exposure":    ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.cockpit.overdue.month": ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
+    "credit.payment.behaviour":   ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
 }
 # Fields the suite adds to Odoo's models, read (R) or not (-) on the user's own records.
 FIELD_MATRIX = {
@@ -53,6 +54,9 @@ FIELD_MATRIX = {
     "res.partner.credit_exposure":            ["-", "-", "R", "R", "-", "R", "-"],
     "res.partner.credit_aged_total":          ["-", "-", "R", "R", "-", "R", "-"],
     "res.partner.credit_open_balances":       ["-", "-", "R", "R", "-", "R", "-"],
+    "res.partner.credit_grade":               ["R", "R", "R", "R", "R", "R", "R"],
+    "res.partner.credit_proposed_limit":      ["-", "-", "R", "R", "-", "R", "-"],
+    "res.partner.credit_payment_behaviour_ids": ["-", "-", "R", "R", "-", "R", "-"],
     "sale.order.credit_exposure":             ["R", "R", "R", "R", "-", "R", "-"],
     "account.move.commission_split_ids":      ["R", "R", "R", "R", "-", "R", "-"],
     "credit.cockpit.commission_waiting":      ["-", "R", "-", "-", "-", "-", "-"],
@@ -65,6 +69,7 @@ class TestAccessMatrix(AccessCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["credit.payment.behaviour"]._compute_payment_behaviour()
         cls.targets = {side: cls._targets(side) for side in ("own", "other", "b")}
 
     @classmethod
@@ -108,6 +113,9 @@ class TestAccessMatrix(AccessCommon):
             ),
             "credit.cockpit.overdue.month": cls.env["credit.cockpit.overdue.month"].search(
                 [("company_id", "=", company.id)], limit=1
+            ),
+            "credit.payment.behaviour": cls.env["credit.payment.behaviour"].search(
+                [("company_id", "=", company.id), ("partner_id", "=", customer.commercial_partner_id.id)]
             ),
         }
         if side != "b":  # shared between companies

@@ -18,3 +18,6 @@ from . import credit_cockpit
 from . import credit_cockpit_exposure
 from . import credit_cockpit_overdue_month
 from . import sale_order_lead_time
+from . import credit_payment_behaviour
+from . import credit_payment_grade_settings
+from . import res_partner_payment_behaviour

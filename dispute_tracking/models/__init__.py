@@ -5,3 +5,4 @@ from . import account_move
 from . import credit_dunning_action
 from . import credit_cockpit
 from . import dispute_corrective_action
+from . import credit_payment_behaviour

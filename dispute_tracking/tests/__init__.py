@@ -10,3 +10,4 @@ from . import test_dispute_from_dunning
 from . import test_dispute_cockpit
 from . import test_tour_collector
 from . import test_dispute_corrective_action
+from . import test_dispute_payment_behaviour

@@ -1,0 +1,44 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class CreditPaymentBehaviour(models.Model):
+    _inherit = "credit.payment.behaviour"
+
+    dispute_count = fields.Integer(
+        string="Disputes (12 Months)", readonly=True, help="Disputes opened over the last 12 months."
+    )
+    disputes_per_invoice = fields.Float(
+        digits=(16, 2),
+        readonly=True,
+        help="Disputes opened over the last 12 months per invoice of the last 12 months.",
+    )
+
+    def _update_extra_figures(self, company_ids, today):
+        result = super()._update_extra_figures(company_ids, today)
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH counts AS (
+                    SELECT behaviour.id, (
+                        SELECT COUNT(*) FROM dispute_dispute dispute
+                         WHERE dispute.partner_id = behaviour.partner_id
+                           AND dispute.company_id = behaviour.company_id
+                           AND dispute.date_open > %(since)s
+                    ) AS total
+                      FROM credit_payment_behaviour behaviour
+                     WHERE behaviour.company_id IN %(companies)s
+                )
+                UPDATE credit_payment_behaviour behaviour
+                   SET dispute_count = counts.total,
+                       disputes_per_invoice = counts.total::numeric / NULLIF(behaviour.invoiced_count, 0)
+                  FROM counts
+                 WHERE counts.id = behaviour.id
+                """,
+                companies=company_ids,
+                since=today - relativedelta(months=12),
+            )
+        )
+        return result
