@@ -14,6 +14,7 @@
         "security/credit_dunning_rules.xml",
         "security/credit_cockpit_rules.xml",
         "security/credit_lead_time_rules.xml",
+        "security/credit_intake_audit_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
@@ -36,6 +37,8 @@
         "views/credit_dunning_menus.xml",
         "views/credit_cockpit_views.xml",
         "views/credit_lead_time_report_views.xml",
+        "views/credit_intake_audit_views.xml",
+        "data/credit_intake_audit_data.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",

@@ -18,3 +18,5 @@ from . import credit_cockpit
 from . import credit_cockpit_exposure
 from . import credit_cockpit_overdue_month
 from . import sale_order_lead_time
+from . import credit_intake_audit
+from . import res_users
