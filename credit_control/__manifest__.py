@@ -46,6 +46,7 @@
         "demo/credit_dunning_demo.xml",
         "demo/credit_dunning_stories_demo.xml",
         "demo/credit_lead_time_demo.xml",
+        "demo/credit_intake_audit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
