@@ -66,6 +66,7 @@ class CreditIntakeAudit(models.Model):
     def _compute_open_order_count(self):
         counts = {}
         if self.ids:
+            self.env["sale.order"].flush_model(["partner_id", "company_id", "state", "invoice_status"])
             rows = self.env.execute_query(
                 SQL(
                     """
@@ -102,14 +103,15 @@ class CreditIntakeAudit(models.Model):
     def _breaking_query(self, partner_ids=None):
         """(customer id, rule id) of every customer whose file breaks an active rule of a check
         that reads it. A customer is a commercial entity with an invoice or an order; a team's
-        rule replaces the company's for the customers of that team (their salesperson's); the invoice email is the
-        one of the customer's invoice addresses if it has some, else its own."""
+        rule replaces the company's for the customers of that team (their salesperson's); the
+        invoice email is the one of the customer's invoice addresses if it has some, else its own."""
         countries = self.env["credit.intake.rule"]._fields["country_ids"]
         scope = SQL("p.id IN %s", tuple(partner_ids)) if partner_ids is not None else SQL("TRUE")
         return SQL(
             """
             WITH customers AS (
-                SELECT p.*, u.sale_team_id AS team_id
+                SELECT p.id, p.company_id, p.street, p.zip, p.city, p.country_id, p.is_company, p.vat,
+                       p.email, u.sale_team_id AS team_id
                   FROM res_partner p
                   LEFT JOIN res_users u ON u.id = p.user_id
                  WHERE p.active AND p.id = p.commercial_partner_id AND %(scope)s
