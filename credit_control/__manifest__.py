@@ -15,6 +15,7 @@
         "security/credit_cockpit_rules.xml",
         "security/credit_lead_time_rules.xml",
         "security/credit_payment_behaviour_rules.xml",
+        "security/credit_intake_audit_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
@@ -39,6 +40,8 @@
         "views/credit_lead_time_report_views.xml",
         "data/credit_payment_behaviour_data.xml",
         "views/credit_payment_behaviour_views.xml",
+        "views/credit_intake_audit_views.xml",
+        "data/credit_intake_audit_data.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",
@@ -46,6 +49,7 @@
         "demo/credit_dunning_demo.xml",
         "demo/credit_dunning_stories_demo.xml",
         "demo/credit_lead_time_demo.xml",
+        "demo/credit_intake_audit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

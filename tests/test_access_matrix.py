@@ -29,6 +29,7 @@ MATRIX = {
     "credit.decision.wizard":     ["....", "....", "....", "..A.", "....", "....", "....", "....", "...."],
     "credit.intake.rule":         ["A---", "AAAA", "A---", "AAAA", "----", "A---", "----", "----", "----"],
     "credit.lead.time.report":    ["O---", "A---", "----", "A---", "----", "----", "----", "----", "----"],
+    "credit.intake.audit":        ["O---", "A---", "----", "A---", "----", "----", "----", "----", "----"],
     "dispute.dispute":            ["OOA-", "AAA-", "AAA-", "AAAA", "OOA-", "A---", "----", "----", "----"],
     "dispute.reason":             ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
     "dispute.department":         ["A---", "A---", "A---", "AAAA", "A---", "A---", "A---", "----", "----"],
@@ -70,6 +71,14 @@ class TestAccessMatrix(AccessCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["credit.payment.behaviour"]._compute_payment_behaviour()
+        # The customers have no address: with the address rule on, each is in the data audit.
+        cls.env["credit.intake.rule"].with_context(active_test=False).search(
+            [
+                ("check", "=", "address"),
+                ("team_id", "=", False),
+                ("company_id", "in", (cls.company_a | cls.company_b).ids),
+            ]
+        ).write({"active": True, "mode": "alert"})
         cls.targets = {side: cls._targets(side) for side in ("own", "other", "b")}
 
     @classmethod
@@ -101,6 +110,9 @@ class TestAccessMatrix(AccessCommon):
             .search([("move_id", "=", invoice.id)]),
             "credit.lead.time.report": cls.env["credit.lead.time.report"].search(
                 [("order_id", "=", documents["sale.order"].id)]
+            ),
+            "credit.intake.audit": cls.env["credit.intake.audit"].search(
+                [("company_id", "=", company.id), ("partner_id", "=", customer.id)]
             ),
             "dispute.report": cls.env["dispute.report"].search([("dispute_id", "=", documents["dispute.dispute"].id)]),
             "commission.report": cls.env["commission.report"].search(

@@ -21,3 +21,5 @@ from . import sale_order_lead_time
 from . import credit_payment_behaviour
 from . import credit_payment_grade_settings
 from . import res_partner_payment_behaviour
+from . import credit_intake_audit
+from . import res_users

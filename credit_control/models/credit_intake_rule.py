@@ -12,6 +12,8 @@ INTAKE_CHECKS = [
 # What a fresh install switches on: what the gate checked before rules existed.
 INTAKE_DEFAULT_ACTIVE = {"client_ref"}
 ADDRESS_FIELDS = ("street", "zip", "city", "country_id")
+# The checks that read the customer's file (the others read the order): the data audit's.
+PARTNER_CHECKS = ("address", "vat", "invoice_email")
 
 
 class CreditIntakeRule(models.Model):
@@ -141,11 +143,16 @@ class CreditIntakeRule(models.Model):
     def create(self, vals_list):
         rules = super().create(vals_list)
         self.env.registry.clear_cache()
+        if any(rule.active and rule.check in PARTNER_CHECKS for rule in rules):
+            self.env["credit.intake.audit"]._refresh()
         return rules
 
     def write(self, vals):
+        audited = "check" in vals or any(rule.check in PARTNER_CHECKS for rule in self)
         result = super().write(vals)
         self.env.registry.clear_cache()
+        if audited and {"active", "check", "team_id", "company_id", "country_ids"}.intersection(vals):
+            self.env["credit.intake.audit"]._refresh()
         return result
 
     def unlink(self):

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from .credit_aged_balance import AGED_BUCKETS
+from .credit_intake_audit import AUDITED_PARTNER_FIELDS
 from .res_company import CREDIT_POLICIES
 
 # Fields that only finance (the Credit Control group) may change: they decide whether
@@ -469,7 +470,9 @@ class ResPartner(models.Model):
         for vals in vals_list:
             self._check_credit_decision_rights(vals)
             self._check_credit_collector_rights(vals)
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        partners._credit_refresh_audit()
+        return partners
 
     def write(self, vals):
         self._check_credit_decision_rights(vals)
@@ -484,7 +487,13 @@ class ResPartner(models.Model):
             res = super().write(vals)
         if "credit_collector_id" in vals:
             self._credit_reassign_dunning_actions(self.env.company)
+        if AUDITED_PARTNER_FIELDS.intersection(vals):
+            self._credit_refresh_audit()
         return res
+
+    def _credit_refresh_audit(self):
+        """A customer fixed leaves the data audit at once; one newly incomplete enters it."""
+        self.env["credit.intake.audit"]._refresh(self.commercial_partner_id | self.parent_id.commercial_partner_id)
 
     def _check_credit_collector_rights(self, vals):
         """Accountants (finance included) choose the collectors; syncs that change nothing pass."""

@@ -13,6 +13,27 @@ class CommissionPlan(models.Model):
         "The reductions of a period never take more than the whole commission.",
     )
 
+    intake_reduction_share = fields.Float(
+        string="Reduction per Incomplete Order (%)",
+        digits=(16, 2),
+        help="Share of the period's commission taken off for each of the salesperson's orders confirmed in "
+        "the period that failed an intake rule at confirmation (confirmed on an alert, or held then confirmed). "
+        "The reductions of a period never take more than the whole commission.",
+    )
+
+    @api.constrains("intake_reduction_share")
+    def _check_intake_reduction_share(self):
+        for plan in self:
+            if not 0.0 <= plan.intake_reduction_share <= 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: the reduction per incomplete order must be between 0 and 100 %% "
+                        "(it is %(share)s %%).",
+                        plan=plan.name,
+                        share=plan.intake_reduction_share,
+                    )
+                )
+
     @api.constrains("dispute_reduction_share")
     def _check_dispute_reduction_share(self):
         for plan in self:

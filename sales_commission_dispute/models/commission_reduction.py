@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-REDUCTION_SOURCES = [("dispute", "Order-Entry Error Dispute")]
+REDUCTION_SOURCES = [("dispute", "Order-Entry Error Dispute"), ("intake", "Order Failing an Intake Rule")]
 
 
 class CommissionReduction(models.Model):
@@ -22,6 +22,7 @@ class CommissionReduction(models.Model):
     dispute_id = fields.Many2one("dispute.dispute", index="btree_not_null", ondelete="restrict")
     move_id = fields.Many2one("account.move", string="Invoice", ondelete="restrict")
     order_id = fields.Many2one("sale.order", string="Sales Order", ondelete="set null")
+    intake_rule_ids = fields.Many2many("credit.intake.rule", string="Intake Rules Failed")
     name = fields.Char(string="Reason", required=True)
     share = fields.Float(string="Share (%)", digits=(16, 2))
     base_amount = fields.Monetary(string="Commission of the Period", currency_field="currency_id")

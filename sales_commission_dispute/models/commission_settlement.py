@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class CommissionSettlement(models.Model):
@@ -62,7 +62,42 @@ class CommissionSettlement(models.Model):
         with the share it takes (``share``) and its reason (``name``). Another kind of fault
         (an order that failed an intake rule at confirmation) adds its own to this list."""
         self.ensure_one()
-        return self._reduction_sources_disputes(plan)
+        return self._reduction_sources_disputes(plan) + self._reduction_sources_intake(plan)
+
+    def _reduction_sources_intake(self, plan):
+        """One reduction per order of the salesperson confirmed in the period that failed an
+        intake rule at confirmation, with the rules it failed."""
+        if not plan.intake_reduction_share:
+            return []
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("user_id", "=", self.user_id.id),
+                    ("state", "=", "sale"),
+                    ("credit_intake_failed_rule_ids", "!=", False),
+                    ("date_order", ">=", fields.Datetime.to_datetime(self.date_from)),
+                    ("date_order", "<", fields.Datetime.to_datetime(self.date_to + timedelta(days=1))),
+                ],
+                order="date_order, id",
+            )
+        )
+        return [
+            {
+                "source": "intake",
+                "order_id": order.id,
+                "intake_rule_ids": [Command.set(order.credit_intake_failed_rule_ids.ids)],
+                "share": plan.intake_reduction_share,
+                "name": self.env._(
+                    "Order %(order)s confirmed incomplete: %(rules)s",
+                    order=order.name,
+                    rules=", ".join(order.credit_intake_failed_rule_ids.mapped("name")),
+                ),
+            }
+            for order in orders
+        ]
 
     def _reduction_sources_disputes(self, plan):
         """One reduction per dispute of the period on the salesperson's invoices whose reason

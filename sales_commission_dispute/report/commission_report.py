@@ -6,7 +6,9 @@ class CommissionReport(models.Model):
     """The settlements' reductions, with their reasons, come off the commission earned."""
 
     _inherit = "commission.report"
-    _depends = {"commission.reduction": ["settlement_id", "company_id", "user_id", "date", "move_id", "amount"]}
+    _depends = {
+        "commission.reduction": ["settlement_id", "company_id", "user_id", "date", "move_id", "order_id", "amount"]
+    }
 
     reduction_amount = fields.Monetary(string="Reductions", currency_field="currency_id", readonly=True)
     reduction_id = fields.Many2one("commission.reduction", readonly=True)
@@ -24,7 +26,7 @@ class CommissionReport(models.Model):
             "company_id": SQL("r.company_id"),
             "currency_id": SQL("c.currency_id"),
             "user_id": SQL("r.user_id"),
-            "partner_id": SQL("m.commercial_partner_id"),
+            "partner_id": SQL("COALESCE(m.commercial_partner_id, sp.commercial_partner_id)"),
             "move_id": SQL("r.move_id"),
             "order_id": SQL("r.order_id"),
             "date": SQL("r.date"),
@@ -39,6 +41,8 @@ class CommissionReport(models.Model):
               FROM commission_reduction r
               JOIN res_company c ON c.id = r.company_id
               LEFT JOIN account_move m ON m.id = r.move_id
+              LEFT JOIN sale_order so ON so.id = r.order_id
+              LEFT JOIN res_partner sp ON sp.id = so.partner_id
             """,
             base=super()._table_query,
             base_columns=SQL(", ").join(SQL("base.%s", SQL.identifier(name)) for name in columns),

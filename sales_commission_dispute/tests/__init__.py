@@ -1,1 +1,2 @@
 from . import test_commission_reduction
+from . import test_intake_reduction

@@ -259,3 +259,20 @@ class TestDemoStories(TransactionCase):
                 self.assertGreater(sum(report.mapped("waiting_commission")), 0, "commission waiting")
         managed = self.as_user("manager", "commission.report").search([])
         self.assertLessEqual(self.users["demo"] | self.users["salesperson"], managed.user_id)
+
+    # ------------------------------------------------------------------
+    # Customer data audit
+    # ------------------------------------------------------------------
+    def test_the_audit_shows_incomplete_customers(self):
+        audit = self.as_user("sales_manager", "credit.intake.audit").search([])
+        found = {(row.partner_id, row.check) for row in audit}
+        for xmlid, check in (
+            ("partner_demo_audit_no_address", "address"),
+            ("partner_demo_audit_no_email", "invoice_email"),
+            ("partner_demo_audit_incomplete", "address"),
+            ("partner_demo_audit_incomplete", "invoice_email"),
+        ):
+            self.assertIn((self.ref(f"credit_control.{xmlid}"), check), found)
+        mine = self.as_user("demo", "credit.intake.audit").search([])
+        self.assertEqual(mine.user_id, self.users["demo"], "Marc sees his own customers to fix")
+        self.assertNotIn(self.ref("credit_control.partner_demo_audit_incomplete"), mine.partner_id)
