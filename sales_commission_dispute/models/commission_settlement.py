@@ -34,12 +34,18 @@ class CommissionSettlement(models.Model):
         plans = self.env["commission.plan"]._plans_for({(s.company_id.id, s.user_id.id) for s in self})
         reductions = self.env["commission.reduction"].sudo()
         reductions.search([("settlement_id", "in", self.ids)]).unlink()
+        # One grouped sum, not the lines read in batches of the prefetch size.
+        bases = dict(
+            self.env["commission.line"]
+            .sudo()
+            ._read_group([("settlement_id", "in", self.ids)], ["settlement_id"], ["amount:sum"])
+        )
         vals_list = []
         for settlement in self:
             plan = plans.get((settlement.company_id.id, settlement.user_id.id))
             if not plan:
                 continue
-            base = sum(settlement.line_ids.mapped("amount"))
+            base = bases.get(settlement, 0.0)
             remaining = 100.0
             for vals in settlement._reduction_sources(plan):
                 share = min(vals["share"], remaining)
