@@ -14,11 +14,13 @@
         "security/credit_dunning_rules.xml",
         "security/credit_cockpit_rules.xml",
         "security/credit_lead_time_rules.xml",
+        "security/credit_insurance_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
         "data/credit_dunning_policy_data.xml",
         "data/ir_cron_data.xml",
+        "data/credit_insurance_data.xml",
         "report/credit_dunning_letter_report.xml",
         "wizards/credit_release_request_views.xml",
         "wizards/credit_decision_wizard_views.xml",
@@ -36,6 +38,7 @@
         "views/credit_dunning_menus.xml",
         "views/credit_cockpit_views.xml",
         "views/credit_lead_time_report_views.xml",
+        "views/credit_insurance_cover_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",
@@ -43,6 +46,7 @@
         "demo/credit_dunning_demo.xml",
         "demo/credit_dunning_stories_demo.xml",
         "demo/credit_lead_time_demo.xml",
+        "demo/credit_insurance_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -18,3 +18,4 @@ from . import credit_cockpit
 from . import credit_cockpit_exposure
 from . import credit_cockpit_overdue_month
 from . import sale_order_lead_time
+from . import credit_insurance_cover

@@ -20,3 +20,4 @@ from . import test_dunning_collector
 from . import test_credit_screens
 from . import test_credit_tours
 from . import test_lead_times
+from . import test_credit_insurance
