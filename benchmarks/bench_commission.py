@@ -12,11 +12,18 @@ Run by ``./dev bench benchmarks/bench_commission.py`` (click-odoo gives ``env``)
    SQL so that the export has 100,000 distinct rows (salesperson, customer, month); the
    export reads them through the report with the record rules of a manager.
 
+3. Commission at reconciliation, against the same reconciliation without the addon's
+   computation, in the same run (rounds alternate, each rolled back to a savepoint): one
+   bank entry clearing 1,000 invoices (``BENCH_BULK``), reconciled invoice by invoice (a
+   lockbox file matched line by line) and in one call; and 2-line payments
+   (``BENCH_PAYMENTS``, 300), each reconciled with its invoice.
+
 Goals: under 60 s for the lines, under 15 s for the export, memory bounded (peak traced
-by tracemalloc).
+by tracemalloc); commission overhead on reconciliation at most 1.1x.
 """
 
 import os
+import statistics
 import time
 import tracemalloc
 
@@ -27,6 +34,9 @@ N_DOCS = 40
 N_PARTIALS = int(os.environ.get("BENCH_PARTIALS", "100000"))
 N_EXPORT_SELLERS = 20
 N_EXPORT_CUSTOMERS = 5_000
+N_BULK = int(os.environ.get("BENCH_BULK", "1000"))
+N_PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "300"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 env = env  # noqa: F821, PLW0127  (the global of click-odoo)
 
@@ -154,4 +164,105 @@ print(
     f"{elapsed:.2f} s (goal < 15 s), {len(data) / 1e6:.1f} MB file, {export_queries} queries, "
     f"peak Python memory {peak / 1e6:.1f} MB"
 )
+
+
+def receivable(moves):
+    return moves.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+
+
+def timed_reconcile(pairs, with_addon, one_call=False):
+    """Seconds to reconcile `pairs` [(invoice item, counterpart item)], rolled back after."""
+    partial_model = type(env["account.partial.reconcile"])
+    original = partial_model._commission_create_lines
+    if not with_addon:
+        # The benchmark's reference: the same reconciliation, the addon's computation off.
+        partial_model._commission_create_lines = lambda self: self.env["commission.line"]
+    try:
+        with env.cr.savepoint() as savepoint:
+            env.invalidate_all()
+            begin = time.perf_counter()
+            if one_call:
+                env["account.move.line"].union(*(a | b for a, b in pairs)).reconcile()
+            else:
+                for invoice_line, counterpart in pairs:
+                    (invoice_line | counterpart).reconcile()
+            env.flush_all()
+            elapsed = time.perf_counter() - begin
+            savepoint.rollback()
+    finally:
+        partial_model._commission_create_lines = original
+    env.invalidate_all()
+    return elapsed
+
+
+def compare(label, pairs, one_call=False):
+    ratios, withs, withouts = [], [], []
+    timed_reconcile(pairs, True, one_call)  # warm-up, untimed: caches and the plan's first read
+    for _round in range(ROUNDS):
+        without = timed_reconcile(pairs, False, one_call)
+        with_addon = timed_reconcile(pairs, True, one_call)
+        withs.append(with_addon)
+        withouts.append(without)
+        ratios.append(with_addon / without)
+    ratio = statistics.median(ratios)
+    print(
+        f"{label}: with the addon {statistics.median(withs):.2f} s, without {statistics.median(withouts):.2f} s, "
+        f"ratio {ratio:.2f} (median of {ROUNDS} alternating rounds; goal <= 1.10: "
+        f"{'OK' if ratio <= 1.10 else 'OVER'})"
+    )
+
+
+bulk_customer = env["res.partner"].create({"name": "Bench lockbox customer"})
+bulk_invoices = env["account.move"].create(
+    [
+        {
+            "move_type": "out_invoice",
+            "partner_id": bulk_customer.id,
+            "invoice_user_id": sellers[index % len(sellers)].id,
+            "invoice_date": today,
+            "invoice_line_ids": [Command.create({"name": "x", "quantity": 1, "price_unit": 100.0, "tax_ids": []})],
+        }
+        for index in range(N_BULK + N_PAYMENTS)
+    ]
+)
+bulk_invoices.action_post()
+bank_journal = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", company.id)], limit=1)
+receivable_account = receivable(bulk_invoices[:1]).account_id
+lockbox = env["account.move"].create(
+    {
+        "move_type": "entry",
+        "journal_id": bank_journal.id,
+        "date": today,
+        "line_ids": [
+            Command.create(
+                {
+                    "name": "Lockbox",
+                    "account_id": receivable_account.id,
+                    "partner_id": bulk_customer.id,
+                    "balance": -100.0,
+                }
+            )
+            for _index in range(N_BULK)
+        ]
+        + [
+            Command.create(
+                {"name": "Lockbox", "account_id": bank_journal.default_account_id.id, "balance": 100.0 * N_BULK}
+            )
+        ],
+    }
+)
+lockbox.action_post()
+lockbox_pairs = list(zip(receivable(bulk_invoices[:N_BULK]), receivable(lockbox), strict=True))
+small_payments = env["account.payment"].create(
+    [
+        {"payment_type": "inbound", "partner_type": "customer", "partner_id": bulk_customer.id, "amount": 100.0}
+        for _index in range(N_PAYMENTS)
+    ]
+)
+small_payments.action_post()
+payment_pairs = list(zip(receivable(bulk_invoices[N_BULK:]), receivable(small_payments.move_id), strict=True))
+env.flush_all()
+compare(f"one bank entry clearing {N_BULK} invoices, reconciled one by one", lockbox_pairs)
+compare(f"one bank entry clearing {N_BULK} invoices, in one reconciliation", lockbox_pairs, one_call=True)
+compare(f"{N_PAYMENTS} 2-line payments, each reconciled with its invoice", payment_pairs)
 env.cr.rollback()

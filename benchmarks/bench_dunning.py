@@ -7,7 +7,15 @@ headers, never their lines); their due dates spread from 10 days ahead to 60 day
 that every stage of the default policy is reached. Times the planning run (stages decided,
 actions created, invoices linked), then a second, idempotent run, then the dispatch of a
 sample of actions (emails queued, letters rendered, call to-dos). Also reads the coming
-steps (the *Coming Up* list) and one invoice's next step."""
+steps (the *Coming Up* list) and one invoice's next step.
+
+Sending, before and after in the same run: ``BENCH_REMINDERS`` (2,000) planned actions of
+every channel are dispatched one at a time as the module did before (``send_mail``,
+``message_post``, ``activity_schedule`` per action, kept below as the reference), then
+set-based (``_dispatch``: each template renders all its actions, one to-do create), each
+rolled back to a savepoint, the tracking messages of the commit included. Letters are HTML
+in that comparison (``BENCH_PDF=1`` keeps PDFs: one wkhtmltopdf call per letter before,
+one per batch now); a second comparison renders ``BENCH_LETTERS`` (40) PDF letters."""
 
 import os
 import time
@@ -19,7 +27,9 @@ from odoo.tools import SQL
 # A smaller volume with BENCH_INVOICES (customers: a tenth of it).
 INVOICES = int(os.environ.get("BENCH_INVOICES", "100000"))
 CUSTOMERS = max(1, INVOICES // 10)
-DISPATCH_SAMPLE = 200
+REMINDERS = int(os.environ.get("BENCH_REMINDERS", "2000"))
+LETTERS = int(os.environ.get("BENCH_LETTERS", "40"))
+PDF = os.environ.get("BENCH_PDF") == "1"
 
 env = env  # noqa: F821, PLW0127  (the global of click-odoo)
 company = env.company
@@ -138,8 +148,101 @@ print(
     f"{cr.sql_log_count - queries_before} queries"
 )
 
-begin = time.perf_counter()
-Action._dispatch_actions(companies=company, limit=DISPATCH_SAMPLE)
-elapsed = time.perf_counter() - begin
-print(f"dispatch: {DISPATCH_SAMPLE} actions (emails queued, letters, call to-dos) in {elapsed:.2f} s")
+
+def dispatch_one_by_one(actions):
+    """The former dispatch, one action at a time: the reference of the comparison."""
+    for action in actions:
+        if not action._lock_for_dispatch():
+            continue
+        stage = action.stage_id
+        if action.channel == "email":
+            stage.mail_template_id.send_mail(action.id, force_send=False)
+            action._mark_done("sent")
+        elif action.channel == "letter":
+            content, kind = action._render_letter()
+            action.letter_attachment_id = env["ir.attachment"].create(
+                {
+                    "name": f"{stage.name} - {action.partner_id.name}.{'pdf' if kind == 'pdf' else 'html'}",
+                    "raw": content,
+                    "res_model": action._name,
+                    "res_id": action.id,
+                }
+            )
+            action.message_post(
+                body=env._("Letter to print and send: %(stage)s.", stage=stage.name),
+                attachment_ids=action.letter_attachment_id.ids,
+            )
+            action._mark_done("sent")
+        else:
+            action.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=action.date,
+                summary=f"Call {action.partner_id.name}",
+                note=stage.call_script,
+                user_id=(action.user_id or env.user).id,
+            )
+        if stage.notify_salesperson and action.salesperson_id:
+            action.activity_schedule(
+                "mail.mail_activity_data_todo", summary="Collection", user_id=action.salesperson_id.id
+            )
+        if stage.propose_cash_in_advance:
+            Action.search_count([("partner_id", "=", action.partner_id.id), ("state", "!=", "cancelled")])
+        if stage.is_litigation:
+            action.activity_schedule("mail.mail_activity_data_todo", summary="Litigation", user_id=env.uid)
+        action.dispatched = True
+
+
+def set_based(actions):
+    for start in range(0, len(actions), 200):
+        actions[start : start + 200]._dispatch()
+
+
+def timed_dispatch(method, actions):
+    """Seconds and queries of dispatching `actions`, the commit's tracking included, rolled back."""
+    with cr.savepoint() as savepoint:
+        env.invalidate_all()
+        queries_before = cr.sql_log_count
+        begin = time.perf_counter()
+        method(Action.browse(actions.ids))
+        env.flush_all()
+        cr.precommit.run()
+        elapsed = time.perf_counter() - begin
+        queries = cr.sql_log_count - queries_before
+        savepoint.rollback()
+    env.invalidate_all()
+    return elapsed, queries
+
+
+def compare_dispatch(label, actions):
+    before, before_queries = timed_dispatch(dispatch_one_by_one, actions)
+    after, after_queries = timed_dispatch(set_based, actions)
+    count = len(actions)
+    print(
+        f"{label}: {count} actions, one by one {before:.2f} s ({before * 1000 / count:.1f} ms, "
+        f"{before_queries / count:.1f} queries each), set-based {after:.2f} s ({after * 1000 / count:.1f} ms, "
+        f"{after_queries / count:.2f} queries each, {after_queries} in all), {before / after:.1f}x faster "
+        f"(goal >= 5x: {'OK' if before / after >= 5 else 'UNDER'})"
+    )
+
+
+planned = Action.search([("state", "=", "planned"), ("dispatched", "=", False)], order="id")
+by_channel = {
+    channel: planned.filtered(lambda a, c=channel: a.channel == c) for channel in ("email", "letter", "phone")
+}
+print("planned actions by channel: " + ", ".join(f"{c} {len(a)}" for c, a in by_channel.items()))
+# Every channel in the proportions of the run.
+sample = planned[:: max(1, len(planned) // REMINDERS)][:REMINDERS]
+report_model = type(env["ir.actions.report"])
+original_state = report_model.get_wkhtmltopdf_state
+if not PDF:
+    # Letters as a server without wkhtmltopdf makes them, for both ways alike.
+    report_model.get_wkhtmltopdf_state = lambda self: "install"
+try:
+    compare_dispatch(f"dispatch{' (letters in PDF)' if PDF else ' (letters in HTML)'}", sample)
+finally:
+    report_model.get_wkhtmltopdf_state = original_state
+if original_state(env["ir.actions.report"]) in ("install", "broken"):
+    print("PDF letters: wkhtmltopdf missing, not compared")
+else:
+    compare_dispatch("PDF letters", by_channel["letter"][:LETTERS])
 cr.rollback()

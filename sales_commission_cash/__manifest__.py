@@ -12,6 +12,7 @@
         "security/commission_groups.xml",
         "security/ir.model.access.csv",
         "security/commission_rules.xml",
+        "data/ir_cron_data.xml",
         "wizards/commission_export_wizard_views.xml",
         "wizards/commission_split_wizard_views.xml",
         "wizards/commission_settlement_generate_views.xml",

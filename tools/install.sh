@@ -4,7 +4,13 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 say "Python dependencies (requirements.txt)"
-"$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements.txt"
+# Odoo addons from PyPI (odoo-addon-*) declare a dependency on the odoo distribution,
+# which an Odoo installed from its repository does not satisfy: they go without it.
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -r <(grep -v '^odoo-addon-' "$ROOT/requirements.txt")
+mapfile -t odoo_addons < <(grep '^odoo-addon-' "$ROOT/requirements.txt" || true)
+if [ ${#odoo_addons[@]} -gt 0 ]; then
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps "${odoo_addons[@]}"
+fi
 
 if odoo_version_ok; then
   say "Odoo 18.0 already importable: $(cd / && "$PYTHON" -c 'import odoo; print(odoo.__path__[0])')"

@@ -1,9 +1,10 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
+from odoo.tools.pdf import PdfReadError
 
 from .credit_dunning_stage import CHANNELS
 from .res_partner import ACCOUNTING_READERS
@@ -31,6 +32,10 @@ OUTCOMES = [
 RETRY_DAYS = 2
 # Customers handled per transaction by the dunning run.
 RUN_BATCH_SIZE = 5000
+# Actions dispatched per transaction: each email template renders them at once.
+DISPATCH_BATCH_SIZE = 200
+# Actions a call of the scheduled job dispatches at most before it tells what remains.
+CRON_DISPATCH_LIMIT = 2000
 # Days during which a reminder the mail server did not take is queued again.
 MAIL_RETRY_DAYS = 7
 
@@ -212,14 +217,24 @@ class CreditDunningAction(models.Model):
     # Dunning run
     # ------------------------------------------------------------------
     @api.model
-    def _cron_run_dunning(self, batch_size=RUN_BATCH_SIZE):
-        """The daily job. Commits after each batch of customers and each dispatched action:
-        killed halfway, it leaves consistent data and the next run completes the work."""
+    def _cron_run_dunning(
+        self, batch_size=RUN_BATCH_SIZE, dispatch_batch_size=DISPATCH_BATCH_SIZE, dispatch_limit=None
+    ):
+        """The daily job. Commits after each batch of customers and each batch of dispatched
+        actions: killed halfway, it leaves consistent data and the next run completes the work.
+        Run by the scheduler, each call sends ``CRON_DISPATCH_LIMIT`` actions at most and
+        tells what remains (``ir.cron._notify_progress``): the scheduler calls it again,
+        never one long transaction, and other jobs get their turn in between."""
+        if dispatch_limit is None and self.env.context.get("ir_cron_progress_id"):
+            dispatch_limit = CRON_DISPATCH_LIMIT
         # Every company, not only those of the cron's user.
         companies = self.env["res.company"].sudo().search([])
         self._requeue_undelivered_mails(companies)
         self._run_dunning(companies, commit=True, batch_size=batch_size)
-        self._dispatch_actions(commit=True)
+        done = self._dispatch_actions(commit=True, batch_size=dispatch_batch_size, limit=dispatch_limit)
+        remaining = self.search_count([("state", "=", "planned"), ("dispatched", "=", False)])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
 
     @api.model
     def _requeue_undelivered_mails(self, companies):
@@ -479,61 +494,143 @@ class CreditDunningAction(models.Model):
     # Dispatch: emails, letters, call to-dos and the stages' effects
     # ------------------------------------------------------------------
     @api.model
-    def _dispatch_actions(self, companies=None, limit=None, commit=False):
+    def _dispatch_actions(self, companies=None, limit=None, commit=False, batch_size=DISPATCH_BATCH_SIZE):
+        """Send what the planned actions call for, a batch at a time: each batch is one
+        transaction when ``commit``, so that a job killed halfway resumes where it stopped."""
         domain = [("state", "=", "planned"), ("dispatched", "=", False)]
         if companies:
             domain.append(("company_id", "in", companies.ids))
-        for action in self.search(domain, order="id", limit=limit):
-            action._dispatch()
+        action_ids = self.search(domain, order="id", limit=limit).ids
+        done = 0
+        for start in range(0, len(action_ids), batch_size):
+            done += len(self.browse(action_ids[start : start + batch_size])._dispatch())
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
 
     def _dispatch(self):
-        """Send the email or the letter, or give the collector the call to do. The state
-        change and the queued email are in the same transaction: never sent twice."""
-        self.ensure_one()
-        if not self._lock_for_dispatch():
-            return
-        getattr(self, f"_dispatch_{self.channel}")()
-        self._apply_stage_effects()
-        self.dispatched = True
+        """Send the emails and the letters, give the collectors the calls to do, with a
+        constant number of queries for the whole set: each email template renders all its
+        actions at once, the letters are one report call, the to-dos one create. The state
+        change and the queued emails are in the same transaction: never sent twice."""
+        actions = self._lock_for_dispatch()
+        if not actions:
+            return actions
+        actions.fetch(["partner_id", "company_id", "stage_id", "channel", "date", "user_id", "salesperson_id"])
+        actions = actions.with_context(credit_dunning_dispatch=True)
+        activities = []
+        for channel in ("email", "letter", "phone"):
+            of_channel = actions.filtered(lambda action, channel=channel: action.channel == channel)
+            if of_channel:
+                activities += getattr(of_channel, f"_dispatch_{channel}")() or []
+        activities += actions._apply_stage_effects()
+        # The to-dos of a run are in the agenda and the activities menu: no email to each
+        # collector for each of them.
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activities)
+        actions.write({"dispatched": True})
+        return actions
 
     def _lock_for_dispatch(self):
         """Two runs at the same time (the daily job and the menu) never send twice: the
-        second skips an action the first is sending, and finds it dispatched afterwards."""
+        second skips the actions the first is sending, and finds them dispatched afterwards."""
         self.flush_recordset(["state", "dispatched"])
-        self.env.cr.execute(
+        rows = self.env.execute_query(
             SQL(
-                "SELECT id FROM credit_dunning_action WHERE id = %s AND state = 'planned' AND NOT dispatched "
-                "FOR UPDATE SKIP LOCKED",
-                self.id,
+                "SELECT id FROM credit_dunning_action WHERE id = ANY(%s) AND state = 'planned' AND NOT dispatched "
+                "ORDER BY id FOR UPDATE SKIP LOCKED",
+                self.ids,
             )
         )
-        return bool(self.env.cr.fetchone())
+        return self.browse([action_id for (action_id,) in rows])
 
     def _dispatch_email(self):
-        self.stage_id.mail_template_id.send_mail(self.id, force_send=False)
+        for template, actions in self.grouped(lambda action: action.stage_id.mail_template_id).items():
+            template.send_mail_batch(actions.ids, force_send=False)
         self._mark_done("sent")
 
     def _dispatch_letter(self):
-        content, _type = self._render_letter()
-        extension = "pdf" if _type == "pdf" else "html"
-        self.letter_attachment_id = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.stage_id.name} - {self.partner_id.name}.{extension}",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        documents = self._render_letters()
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": f"{action.stage_id.name} - {action.partner_id.name}.{'pdf' if kind == 'pdf' else 'html'}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": action.id,
+                }
+                for action, (content, kind) in zip(self, documents, strict=True)
+            ]
         )
-        self.message_post(
-            body=_("Letter to print and send: %(stage)s.", stage=self.stage_id.name),
-            attachment_ids=self.letter_attachment_id.ids,
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE credit_dunning_action a SET letter_attachment_id = l.attachment_id
+                  FROM unnest(%s::int[], %s::int[]) AS l(action_id, attachment_id)
+                 WHERE a.id = l.action_id
+                """,
+                self.ids,
+                attachments.ids,
+            )
         )
+        self.invalidate_recordset(["letter_attachment_id"])
+        self._log_letters(attachments)
         self._mark_done("sent")
+
+    def _log_letters(self, attachments):
+        """One note per action with its letter, created together (``message_post`` one
+        action at a time would cost a dozen queries each)."""
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": self._name,
+                    "res_id": action.id,
+                    "body": _("Letter to print and send: %(stage)s.", stage=action.stage_id.name),
+                    "message_type": "notification",
+                    "subtype_id": note,
+                    "is_internal": True,
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "attachment_ids": [Command.link(attachment.id)],
+                }
+                for action, attachment in zip(self, attachments, strict=True)
+            ]
+        )
 
     def _render_letter(self):
         return self._render_document("credit_control.action_report_credit_dunning_letter", self.ids)
+
+    def _render_letters(self):
+        """[(content, type)] of the letters of these actions, in their order: one report
+        call, its PDF split per action; an action whose letter could not be told apart in
+        it is rendered on its own."""
+        report = self.env.ref("credit_control.action_report_credit_dunning_letter")
+        if len(self) == 1 or not self._renders_pdf(report):
+            return [action._render_letter() for action in self]
+        try:
+            streams = report._render_qweb_pdf_prepare_streams(report.report_name, {}, res_ids=self.ids)
+        except (UserError, PdfReadError) as error:
+            # wkhtmltopdf failed on the batch: each letter on its own, as before.
+            _logger.warning("dunning letters: one PDF per action, the batch failed (%s)", error)
+            return [action._render_letter() for action in self]
+        documents = []
+        for action in self:
+            stream = streams.get(action.id, {}).get("stream")
+            documents.append((stream.getvalue(), "pdf") if stream else action._render_letter())
+        for value in streams.values():
+            if value.get("stream"):
+                value["stream"].close()
+        return documents
+
+    @api.model
+    def _renders_pdf(self, report):
+        """As ``_render_qweb_pdf`` decides: PDFs, except without wkhtmltopdf and in tests."""
+        if (tools.config["test_enable"] or tools.config["test_file"]) and not self.env.context.get(
+            "force_report_rendering"
+        ):
+            return False
+        return report.get_wkhtmltopdf_state() not in ("install", "broken")
 
     @api.model
     def _render_document(self, report_xmlid, res_ids):
@@ -545,67 +642,112 @@ class CreditDunningAction(models.Model):
             return report._render_qweb_html(report.report_name, res_ids)
         return report._render_qweb_pdf(report.report_name, res_ids)
 
+    def _activity_values(self, records, activity_xmlid, summaries, user_ids, *, note=False, deadline=None):
+        """Values of to-dos on `records`, one each, for one ``mail.activity`` create."""
+        activity_type = self.env.ref(activity_xmlid)
+        model_id = self.env["ir.model"]._get_id(records._name)
+        return [
+            {
+                "activity_type_id": activity_type.id,
+                "summary": summary,
+                "automated": True,
+                "note": note or activity_type.default_note,
+                "date_deadline": deadline or fields.Date.context_today(self),
+                "res_model_id": model_id,
+                "res_id": record.id,
+                "user_id": user_id,
+            }
+            for record, summary, user_id in zip(records, summaries, user_ids, strict=True)
+        ]
+
     def _dispatch_phone(self):
-        self.activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=self.date,
-            summary=_("Call %(customer)s: %(stage)s", customer=self.partner_id.name, stage=self.stage_id.name),
-            note=self.stage_id.call_script,
-            user_id=(self.user_id or self.env.user).id,
-        )
+        values = []
+        for action in self:
+            values += self._activity_values(
+                action,
+                "mail.mail_activity_data_call",
+                [_("Call %(customer)s: %(stage)s", customer=action.partner_id.name, stage=action.stage_id.name)],
+                [(action.user_id or self.env.user).id],
+                note=action.stage_id.call_script,
+                deadline=action.date,
+            )
+        return values
 
     def _apply_stage_effects(self):
-        stage = self.stage_id
-        if stage.notify_salesperson and self.salesperson_id:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=_("Collection of %(customer)s: %(stage)s", customer=self.partner_id.name, stage=stage.name),
-                user_id=self.salesperson_id.id,
-            )
-        if stage.propose_cash_in_advance:
-            self._propose_cash_in_advance()
-        if stage.is_litigation:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=_("Hand the claim on %(customer)s over to litigation", customer=self.partner_id.name),
-                user_id=self.company_id._get_credit_controller().id or self.env.uid,
-            )
+        """The to-dos the actions' stages call for, as ``mail.activity`` values."""
+        values = []
+        to_salesperson = self.filtered(lambda action: action.stage_id.notify_salesperson and action.salesperson_id)
+        values += self._activity_values(
+            to_salesperson,
+            "mail.mail_activity_data_todo",
+            [
+                _("Collection of %(customer)s: %(stage)s", customer=action.partner_id.name, stage=action.stage_id.name)
+                for action in to_salesperson
+            ],
+            [action.salesperson_id.id for action in to_salesperson],
+        )
+        litigation = self.filtered(lambda action: action.stage_id.is_litigation)
+        values += self._activity_values(
+            litigation,
+            "mail.mail_activity_data_todo",
+            [
+                _("Hand the claim on %(customer)s over to litigation", customer=action.partner_id.name)
+                for action in litigation
+            ],
+            [action.company_id._get_credit_controller().id or self.env.uid for action in litigation],
+        )
+        values += self.filtered(lambda action: action.stage_id.propose_cash_in_advance)._propose_cash_in_advance()
+        return values
 
     def _propose_cash_in_advance(self):
         """A repeat late payer: finance decides with the credit decision wizard, from a to-do
-        on the customer, never by a silent change of its terms."""
-        partner = self.partner_id.with_company(self.company_id)
-        if partner.credit_cash_in_advance:
-            return
-        escalations = self.search_count(
-            [
-                ("partner_id", "=", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("stage_id.propose_cash_in_advance", "=", True),
-                ("state", "!=", "cancelled"),
-                ("date", ">", fields.Date.context_today(self) - timedelta(days=365)),
-            ]
+        on the customer, never by a silent change of its terms. Escalations are counted for
+        all the actions' customers at once."""
+        if not self:
+            return []
+        escalations = dict(
+            ((partner.id, company.id), count)
+            for partner, company, count in self._read_group(
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                    ("stage_id.propose_cash_in_advance", "=", True),
+                    ("state", "!=", "cancelled"),
+                    ("date", ">", fields.Date.context_today(self) - timedelta(days=365)),
+                ],
+                ["partner_id", "company_id"],
+                ["__count"],
+            )
         )
-        if escalations < self.company_id.dunning_repeat_late_count:
-            return
-        partner.activity_schedule(
-            "credit_control.mail_activity_dunning_cash_in_advance",
-            summary=_("Put %(customer)s on cash in advance?", customer=partner.name),
-            note=_(
-                "Dunning reached the stage %(stage)s for %(amount)s, its escalation number %(count)s within a "
-                "year. Decide with the Credit Decision button.",
-                stage=self.stage_id.name,
-                count=escalations,
-                amount=self._format_amount(self.amount_due),
-            ),
-            user_id=self.company_id._get_credit_controller().id or self.env.uid,
-        )
+        values, proposed = [], set()
+        for action in self:
+            partner = action.partner_id.with_company(action.company_id)
+            key = (partner.id, action.company_id.id)
+            count = escalations.get(key, 0)
+            if key in proposed or partner.credit_cash_in_advance or count < action.company_id.dunning_repeat_late_count:
+                continue
+            proposed.add(key)  # one proposal per customer, however many of its actions escalate
+            values += self._activity_values(
+                partner,
+                "credit_control.mail_activity_dunning_cash_in_advance",
+                [_("Put %(customer)s on cash in advance?", customer=partner.name)],
+                [action.company_id._get_credit_controller().id or self.env.uid],
+                note=_(
+                    "Dunning reached the stage %(stage)s for %(amount)s, its escalation number %(count)s within a "
+                    "year. Decide with the Credit Decision button.",
+                    stage=action.stage_id.name,
+                    count=count,
+                    amount=action._format_amount(action.amount_due),
+                ),
+            )
+        return values
 
     def _format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)
 
     def _mark_done(self, outcome):
-        self.write(
+        # Sending: the chatter shows the email or the letter; no tracking message besides.
+        self.with_context(mail_notrack=self.env.context.get("credit_dunning_dispatch", False)).write(
             {
                 "state": "done",
                 "outcome": outcome,

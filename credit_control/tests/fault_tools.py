@@ -43,7 +43,7 @@ with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
     for step in steps:
         if step == "cron":
-            env["credit.dunning.action"]._cron_run_dunning(batch_size=1)
+            env["credit.dunning.action"]._cron_run_dunning(batch_size=1, dispatch_batch_size=1)
         elif step == "mail":
             env["mail.mail"].process_email_queue()
         cr.commit()

@@ -171,3 +171,20 @@ class TestDunningFaults(TransactionCase):
         for partner_id in partner_ids:
             self.assertEqual(state[partner_id]["mails"], ["sent"])
             self.assertEqual(state[partner_id]["actions"], [("Friendly reminder", "done", True)])
+
+    def test_scheduled_job_sends_in_slices_and_tells_what_remains(self):
+        """Called by the scheduler, each call of the job sends a slice, commits and tells
+        the progress API how many actions remain; the scheduler calls it again until none."""
+        partner_ids, _invoice_ids = self._customers_with_a_reminder_due(3)
+        calls = []
+        for _call in range(2):
+            with self.committed() as env:
+                _cron, progress = env.ref("credit_control.ir_cron_run_dunning")._add_progress()
+                env["credit.dunning.action"].with_context(ir_cron_progress_id=progress.id)._cron_run_dunning(
+                    dispatch_batch_size=1, dispatch_limit=2
+                )
+                calls.append((progress.done, progress.remaining))
+        self.assertEqual(calls, [(2, 1), (1, 0)])
+        for partner_state in self._state(partner_ids).values():
+            self.assertEqual(partner_state["actions"], [("Friendly reminder", "done", True)])
+            self.assertEqual(partner_state["mails"], ["outgoing"], "one reminder, never two")

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import SQL
 
 COMMISSION_TYPES = ("out_invoice", "out_refund")
 # Only what is settled in these journals is cash.
@@ -95,20 +96,47 @@ class AccountPartialReconcile(models.Model):
                 accounts[move.journal_id].add(move.origin_payment_id.outstanding_account_id.id)
         return accounts
 
+    def _commission_entry_totals(self, entries):
+        """{entry: [(account id, account type, debit side, balance)]}: the entry's lines
+        summed by account and side, in one grouped query for all the entries met. A bulk
+        entry clearing a thousand invoices gives a few rows, read once per batch, instead
+        of its thousand lines loaded and scanned for each reconciliation."""
+        if not entries:
+            return {}
+        self.env["account.move.line"].flush_model(["move_id", "account_id", "balance"])
+        self.env["account.account"].flush_model(["account_type"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, line.account_id, account.account_type, line.balance > 0, SUM(line.balance)
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                 WHERE line.move_id = ANY(%s) AND line.balance != 0
+                 GROUP BY line.move_id, line.account_id, account.account_type, line.balance > 0
+                """,
+                entries.ids,
+            )
+        )
+        totals = {entry: [] for entry in entries}
+        for move_id, account_id, account_type, is_debit, balance in rows:
+            totals[entries.browse(move_id)].append((account_id, account_type, is_debit, balance))
+        return totals
+
     @staticmethod
-    def _commission_cash_share(move, direction, cash_account_ids):
-        """Share of `move` that is cash, seen from its line of sign `direction` reconciled
-        with the invoice: the cash moving the other way (net), over everything moving the
-        other way. A payment is all cash; with a write-off, cash / (cash + write-off); an
-        entry outside bank and cash journals, or without cash lines, none."""
+    def _commission_cash_share(totals, direction, cash_account_ids):
+        """Share of an entry that is cash, from its `totals` by account and side, seen from
+        its line of sign `direction` reconciled with the invoice: the cash moving the other
+        way (net), over everything moving the other way. A payment is all cash; with a
+        write-off, cash / (cash + write-off); an entry outside bank and cash journals, or
+        without cash lines, none."""
         if cash_account_ids is None:
             return 0.0
         total = cash = 0.0
-        for line in move.line_ids:
-            if line.balance * direction < 0:
-                total -= direction * line.balance
-            if line.account_id.id in cash_account_ids or line.account_id.account_type == "asset_cash":
-                cash -= direction * line.balance
+        for account_id, account_type, _is_debit, balance in totals:
+            if balance * direction < 0:
+                total -= direction * balance
+            if account_id in cash_account_ids or account_type == "asset_cash":
+                cash -= direction * balance
         return max(0.0, min(1.0, cash / total)) if total else 0.0
 
     def _commission_fetch(self):
@@ -141,15 +169,14 @@ class AccountPartialReconcile(models.Model):
         )
         entries = lines.move_id.filtered(lambda move: move.move_type == "entry")
         entries.origin_payment_id.fetch(["outstanding_account_id"])
-        entries.fetch(["line_ids"])
-        entries.line_ids.fetch(["account_id", "balance"])
-        entries.line_ids.account_id.fetch(["account_type"])
         return entries
 
     def _commission_collections(self):
         """[(partial, invoice, cash date, untaxed amount collected)] in payment order; the
         shares of invoices and payments are computed once per document."""
-        cash_accounts = self._commission_cash_accounts(self._commission_fetch())
+        entries = self._commission_fetch()
+        cash_accounts = self._commission_cash_accounts(entries)
+        entry_totals = self._commission_entry_totals(entries)
         untaxed_share, cash_share, collections = {}, {}, []
         for partial in self:
             sides = partial._commission_sides()
@@ -162,7 +189,7 @@ class AccountPartialReconcile(models.Model):
             cash_key = (cash_line.move_id, 1 if cash_line.balance > 0 else -1)
             if cash_key not in cash_share:
                 cash_share[cash_key] = self._commission_cash_share(
-                    *cash_key, cash_accounts.get(cash_line.move_id.journal_id)
+                    entry_totals[cash_line.move_id], cash_key[1], cash_accounts.get(cash_line.move_id.journal_id)
                 )
             if not cash_share[cash_key]:
                 continue

@@ -11,3 +11,4 @@ from . import test_commission_cash_only
 from . import test_commission_audit
 from . import test_commission_faults
 from . import test_commission_tour
+from . import test_commission_scale

@@ -274,3 +274,43 @@ class TestCommissionFaults(TransactionCase):
                     return True
             time.sleep(0.05)
         return False
+
+    def test_monthly_job_makes_last_months_settlements_in_batches(self):
+        """Called by the scheduler with batches of one salesperson, the monthly job makes
+        one settlement per call, commits it and tells what remains; run again, it makes
+        nothing more."""
+        date_from, _date_to = self.env["commission.settlement"]._last_month()
+
+        def earn_last_month(env):
+            env["commission.line"]._insert_lines(
+                [
+                    {
+                        "company_id": env.company.id,
+                        "user_id": seller_id,
+                        "move_id": self.ids["invoices"][0],
+                        "date": date_from,
+                        "collection_date": date_from,
+                        "kind": "earned",
+                        "collected": 100.0,
+                        "rate": 10.0,
+                        "amount": 10.0,
+                    }
+                    for seller_id in self.ids["sellers"]
+                    for _index in range(2)
+                ]
+            )
+
+        self._committed(earn_last_month)
+        calls = []
+        for _call in range(2):
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                _cron, progress = env.ref("sales_commission_cash.ir_cron_generate_settlements")._add_progress()
+                env["commission.settlement"].with_context(ir_cron_progress_id=progress.id)._cron_generate_settlements(
+                    batch_size=1
+                )
+                calls.append((progress.done, progress.remaining))
+        self.assertEqual(calls, [(1, 1), (1, 0)])
+        self.assertEqual(self._settlements(), sorted((seller_id, 20.0, 2) for seller_id in self.ids["sellers"]))
+        self.assertEqual(self._committed(lambda env: env["commission.settlement"]._cron_generate_settlements()), 0)
+        self.assertEqual(len(self._settlements()), 2)

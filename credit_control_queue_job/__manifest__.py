@@ -1,0 +1,15 @@
+{
+    "name": "Credit Control: jobs on queue_job",
+    "summary": "Dunning run and sending, commission settlements: idempotent jobs per batch on a channel of their own",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "author": "Cash-first credit management",
+    "website": "https://github.com/cash-first/credit-management",
+    "license": "LGPL-3",
+    "depends": ["credit_control", "sales_commission_cash", "queue_job"],
+    "data": ["data/queue_job_data.xml"],
+    "installable": True,
+    "auto_install": True,
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
+}

@@ -1,0 +1,2 @@
+from . import credit_dunning_action
+from . import commission_settlement
