@@ -65,7 +65,6 @@ class CreditInsuranceCover(models.Model):
     exposure_above_todo_sent = fields.Boolean(copy=False, readonly=True)
 
     @api.depends("state", "date_start", "date_end")
-    @api.depends_context("date")
     def _compute_is_in_force(self):
         today = fields.Date.context_today(self)
         for cover in self:
