@@ -16,11 +16,13 @@
         "security/credit_lead_time_rules.xml",
         "security/credit_payment_behaviour_rules.xml",
         "security/credit_intake_audit_rules.xml",
+        "security/credit_insurance_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
         "data/credit_dunning_policy_data.xml",
         "data/ir_cron_data.xml",
+        "data/credit_insurance_data.xml",
         "report/credit_dunning_letter_report.xml",
         "wizards/credit_release_request_views.xml",
         "wizards/credit_decision_wizard_views.xml",
@@ -42,6 +44,7 @@
         "views/credit_payment_behaviour_views.xml",
         "views/credit_intake_audit_views.xml",
         "data/credit_intake_audit_data.xml",
+        "views/credit_insurance_cover_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",
@@ -50,6 +53,7 @@
         "demo/credit_dunning_stories_demo.xml",
         "demo/credit_lead_time_demo.xml",
         "demo/credit_intake_audit_demo.xml",
+        "demo/credit_insurance_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

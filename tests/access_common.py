@@ -147,6 +147,15 @@ class AccessCommon(AccountTestInvoicingCommon):
                     "period_start": cls.today,
                 }
             )
+            cover = env["credit.insurance.cover"].create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": company.id,
+                    "insurer_id": company.partner_id.id,
+                    "amount_granted": 5000.0,
+                    "state": "granted",
+                }
+            )
             split = env["commission.split"].create({"move_id": invoice.id, "user_id": seller.id, "share": 100.0})
             settlement = env["commission.settlement"].create(
                 {"user_id": seller.id, "company_id": company.id, "date_from": cls.today, "date_to": cls.today}
@@ -159,6 +168,7 @@ class AccessCommon(AccountTestInvoicingCommon):
                 "credit.dunning.action": action,
                 "dispute.dispute": dispute,
                 "dispute.corrective.action": corrective_action,
+                "credit.insurance.cover": cover,
                 "commission.split": split,
                 "commission.settlement": settlement,
                 "commission.line": env["commission.line"].search([("move_id", "=", paid.id)]),

@@ -48,6 +48,7 @@ MATRIX = {
     "credit.cockpit.exposure":    ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.cockpit.overdue.month": ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.payment.behaviour":   ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
+    "credit.insurance.cover":     ["----", "A---", "A---", "AAA-", "----", "A---", "----", "----", "----"],
 }
 # Fields the suite adds to Odoo's models, read (R) or not (-) on the user's own records.
 FIELD_MATRIX = {
@@ -61,6 +62,7 @@ FIELD_MATRIX = {
     "sale.order.credit_exposure":             ["R", "R", "R", "R", "-", "R", "-"],
     "account.move.commission_split_ids":      ["R", "R", "R", "R", "-", "R", "-"],
     "credit.cockpit.commission_waiting":      ["-", "R", "-", "-", "-", "-", "-"],
+    "res.partner.credit_exposure_above_cover": ["-", "-", "R", "R", "-", "R", "-"],
 }
 # fmt: on
 

@@ -23,3 +23,4 @@ from . import credit_payment_grade_settings
 from . import res_partner_payment_behaviour
 from . import credit_intake_audit
 from . import res_users
+from . import credit_insurance_cover

@@ -64,6 +64,17 @@ class ResCompany(models.Model):
         help="Refuse to confirm an order for a company customer without a tax ID (intake rule).",
     )
     credit_intake_rule_ids = fields.One2many("credit.intake.rule", "company_id", string="Intake Rules")
+    # Credit insurance (credit.insurance.cover)
+    credit_insurance_limit = fields.Boolean(
+        string="Limit by Insurance Cover",
+        help="A customer with an insurance cover in force is limited by the cover granted, in place of its "
+        "credit limit (a temporary limit still applies while it lasts).",
+    )
+    credit_insurance_expiry_days = fields.Integer(
+        string="Warn Before a Cover Ends (Days)",
+        default=30,
+        help="Finance gets a to-do this many days before an insurance cover ends.",
+    )
 
     def _compute_credit_require(self):
         rules = (

@@ -12,3 +12,5 @@ class ResConfigSettings(models.TransientModel):
     credit_require_payment_term = fields.Boolean(related="company_id.credit_require_payment_term", readonly=False)
     credit_require_address = fields.Boolean(related="company_id.credit_require_address", readonly=False)
     credit_require_vat = fields.Boolean(related="company_id.credit_require_vat", readonly=False)
+    credit_insurance_limit = fields.Boolean(related="company_id.credit_insurance_limit", readonly=False)
+    credit_insurance_expiry_days = fields.Integer(related="company_id.credit_insurance_expiry_days", readonly=False)

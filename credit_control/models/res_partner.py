@@ -250,12 +250,16 @@ class ResPartner(models.Model):
 
     def _get_credit_limit_in_force(self):
         """Credit limit of this commercial partner in the current company: the temporary
-        limit while it lasts, else the partner's (or the company's default) limit."""
+        limit while it lasts, else its insurance cover when the company limits by cover
+        (credit_insurance_cover.py), else the partner's (or the company's default) limit."""
         self.ensure_one()
         partner = self.sudo()
         until = partner.credit_limit_temporary_until
         if until and until >= fields.Date.context_today(self):
             return partner.credit_limit_temporary
+        insured = partner._get_credit_insured_limit()
+        if insured is not None:
+            return insured
         return partner.credit_limit
 
     # The receivable items the credit check counts, in one place for every query below. The
@@ -718,3 +722,72 @@ class ResPartner(models.Model):
                     }
                 )
             partners.write({"credit_limit_temporary": 0.0, "credit_limit_temporary_until": False})
+
+    # ------------------------------------------------------------------
+    # Credit insurance (credit.insurance.cover)
+    # ------------------------------------------------------------------
+    credit_insurance_cover_ids = fields.One2many(
+        "credit.insurance.cover", "partner_id", string="Insurance Covers", groups=ACCOUNTING_READERS
+    )
+    credit_insurance_cover_id = fields.Many2one(
+        "credit.insurance.cover",
+        string="Insurance Cover in Force",
+        compute="_compute_credit_insurance_cover_id",
+        groups=ACCOUNTING_READERS,
+        help="The customer's insurance cover in force today in the current company.",
+    )
+    credit_insurance_amount = fields.Monetary(
+        string="Insured Amount",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_insurance_amount",
+        groups=ACCOUNTING_READERS,
+        help="The cover granted by the insurer in force.",
+    )
+    credit_exposure_above_cover = fields.Monetary(
+        string="Exposure Above Cover",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure_above_cover",
+        groups=ACCOUNTING_READERS,
+        help="What the customer owes and has on order beyond its insurance cover in force: the uninsured part.",
+    )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id")
+    def _compute_credit_insurance_cover_id(self):
+        """All the partners at once: the gate reads the cover of every customer it checks
+        with one query."""
+        commercial = self.commercial_partner_id._origin
+        covers = self.env["credit.insurance.cover"].sudo()
+        if commercial:
+            covers = covers.search_fetch(
+                [("partner_id", "in", commercial.ids), *covers._in_force_domain(self.env.company)],
+                ["partner_id", "amount_granted"],
+            )
+        by_partner = {cover.partner_id.id: cover for cover in covers}
+        for partner in self:
+            cover = by_partner.get(partner.commercial_partner_id._origin.id)
+            partner.credit_insurance_cover_id = cover.id if cover else False
+
+    @api.depends_context("company")
+    @api.depends("credit_insurance_cover_id")
+    def _compute_credit_insurance_amount(self):
+        for partner in self:
+            partner.credit_insurance_amount = partner.credit_insurance_cover_id.amount_granted
+
+    @api.depends_context("company")
+    @api.depends("credit_exposure", "credit_insurance_cover_id")
+    def _compute_credit_exposure_above_cover(self):
+        for partner in self:
+            cover = partner.credit_insurance_cover_id
+            partner.credit_exposure_above_cover = (
+                max(partner.credit_exposure - cover.amount_granted, 0.0) if cover else 0.0
+            )
+
+    def _get_credit_insured_limit(self):
+        """The cover granted, when the company limits by insurance cover and this customer
+        has one in force; else None."""
+        self.ensure_one()
+        if not self.env.company.credit_insurance_limit:
+            return None
+        cover = self.sudo().credit_insurance_cover_id  # fetched with its amount, for all the customers
+        return cover.amount_granted if cover else None

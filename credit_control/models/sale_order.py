@@ -198,6 +198,8 @@ class SaleOrder(models.Model):
             if lock and to_measure:
                 self._credit_lock_partners(to_measure)
             exposures = to_measure._get_credit_exposure(company, current_orders=orders)
+            if company.credit_insurance_limit:  # the covers in force of all the customers, in one query
+                debtors.sudo().mapped("credit_insurance_cover_id")
             paid = {order.id: order._credit_is_paid_in_full() for order in orders}
             intake = rules._evaluate_orders(orders, paid_in_full=paid)
             for order in orders:

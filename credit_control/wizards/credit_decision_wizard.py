@@ -149,11 +149,26 @@ class CreditDecisionWizard(models.TransientModel):
             self.partner_id.commercial_partner_id.with_company(self.company_id)._credit_check_four_eyes()
         if self.decision in LIMIT_DECISIONS and self.new_limit <= 0:
             raise UserError(_("The new credit limit must be a positive amount."))
+        if self.decision == "limit_permanent":
+            self._check_limit_not_insured()
         if self.decision == "limit_temporary":
             if not self.limit_end_date:
                 raise UserError(_("Set the date until which the temporary limit applies."))
             if self.limit_end_date < fields.Date.context_today(self):
                 raise UserError(_("The end date of a temporary limit cannot be in the past."))
+
+    def _check_limit_not_insured(self):
+        """Where the company limits by insurance cover, the cover in force is the limit."""
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        if partner._get_credit_insured_limit() is not None:
+            raise UserError(
+                _(
+                    "The limit of %(customer)s is its insurance cover in force (company setting Limit by "
+                    "Insurance Cover): ask the insurer for a higher cover, raise the limit for a while or "
+                    "release the order.",
+                    customer=partner.name,
+                )
+            )
 
     def _check_order(self, order):
         if order.partner_invoice_id.commercial_partner_id != self.partner_id.commercial_partner_id:

@@ -164,6 +164,16 @@ class TestDemoStories(TransactionCase):
         self.assertEqual((decision.decision, decision.user_id), ("limit_temporary", self.users["finance"]))
         self.assertEqual(self.ref("credit_control.sale_order_demo_festive").state, "sale")
 
+    def test_an_insurance_cover_about_to_expire(self):
+        cover = self.ref("credit_control.credit_insurance_cover_demo_alert").with_user(self.users["finance"])
+        self.assertTrue(cover.is_in_force)
+        self.assertLessEqual(cover.date_end, self.today + timedelta(days=cover.company_id.credit_insurance_expiry_days))
+        todo = cover.activity_ids.filtered(
+            lambda act: act.activity_type_id == self.ref("credit_control.mail_activity_credit_insurance_expiry")
+        )
+        self.assertEqual(todo.user_id, self.users["finance"], "finance has the to-do before the cover ends")
+        self.assertEqual(cover.partner_id.credit_insurance_cover_id, cover)
+
     # ------------------------------------------------------------------
     # The collector's agenda
     # ------------------------------------------------------------------
