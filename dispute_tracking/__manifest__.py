@@ -34,6 +34,7 @@
     "assets": {
         "web.assets_tests": ["dispute_tracking/static/tests/tours/**/*"],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -14,6 +14,7 @@
         "views/commission_settlement_views.xml",
         "views/commission_report_views.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "auto_install": True,
     "application": False,

@@ -368,25 +368,22 @@ class CreditCockpit(models.Model):
     def action_open_receivables(self):
         return self._cockpit_open_invoices(_("Open Receivables"), [("payment_state", "in", ("not_paid", "partial"))])
 
-    def action_open_overdue(self):
+    def _cockpit_open_unpaid_invoices(self, name, due_operator):
+        """The unpaid invoices whose due date compares to today by ``due_operator``."""
         return self._cockpit_open_invoices(
-            _("Overdue Invoices"),
+            name,
             [
                 ("move_type", "=", "out_invoice"),
                 ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", self._cockpit_today()),
+                ("invoice_date_due", due_operator, self._cockpit_today()),
             ],
         )
 
+    def action_open_overdue(self):
+        return self._cockpit_open_unpaid_invoices(_("Overdue Invoices"), "<")
+
     def action_open_not_due(self):
-        return self._cockpit_open_invoices(
-            _("Invoices Not Yet Due"),
-            [
-                ("move_type", "=", "out_invoice"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", ">=", self._cockpit_today()),
-            ],
-        )
+        return self._cockpit_open_unpaid_invoices(_("Invoices Not Yet Due"), ">=")
 
     def action_open_sales(self):
         today = self._cockpit_today()
@@ -403,41 +400,32 @@ class CreditCockpit(models.Model):
     def action_open_exposures(self):
         return self._cockpit_action("credit_control.credit_cockpit_exposure_action", _("Top Exposures"), [])
 
-    def action_open_fallen_due(self):
+    def _cockpit_fallen_due_domain(self, fname):
+        """``fname`` fell in the period: from the day before its start up to yesterday."""
         today = self._cockpit_today()
+        return [(fname, ">=", self._cockpit_period_start(today) - timedelta(days=1)), (fname, "<", today)]
+
+    def _cockpit_open_done_actions(self, title, domain):
+        return self._cockpit_action(
+            "credit_control.credit_dunning_action_action_history", title, [("state", "=", "done"), *domain]
+        )
+
+    def action_open_fallen_due(self):
         return self._cockpit_open_invoices(
             _("Invoices Fallen Due"),
-            [
-                ("move_type", "=", "out_invoice"),
-                ("invoice_date_due", ">=", self._cockpit_period_start(today) - timedelta(days=1)),
-                ("invoice_date_due", "<", today),
-            ],
+            [("move_type", "=", "out_invoice"), *self._cockpit_fallen_due_domain("invoice_date_due")],
         )
 
     def action_open_preventive(self):
-        today = self._cockpit_today()
-        return self._cockpit_action(
-            "credit_control.credit_dunning_action_action_history",
+        return self._cockpit_open_done_actions(
             _("Preventive Actions"),
-            [
-                ("state", "=", "done"),
-                ("stage_id.is_preventive", "=", True),
-                ("move_ids.invoice_date_due", ">=", self._cockpit_period_start(today) - timedelta(days=1)),
-                ("move_ids.invoice_date_due", "<", today),
-            ],
+            [("stage_id.is_preventive", "=", True), *self._cockpit_fallen_due_domain("move_ids.invoice_date_due")],
         )
 
     def action_open_promises(self):
-        today = self._cockpit_today()
-        return self._cockpit_action(
-            "credit_control.credit_dunning_action_action_history",
+        return self._cockpit_open_done_actions(
             _("Promises to Pay"),
-            [
-                ("state", "=", "done"),
-                ("outcome", "=", "promise"),
-                ("promise_date", ">=", self._cockpit_period_start(today) - timedelta(days=1)),
-                ("promise_date", "<", today),
-            ],
+            [("outcome", "=", "promise"), *self._cockpit_fallen_due_domain("promise_date")],
         )
 
     def action_open_holds(self):
@@ -448,13 +436,25 @@ class CreditCockpit(models.Model):
             {"create": False},
         )
 
+    def _cockpit_decisions_domain(self):
+        start = fields.Datetime.to_datetime(self._cockpit_period_start(self._cockpit_today()))
+        return [("request_date", "!=", False), ("date", ">=", start)]
+
     def action_open_decisions(self):
-        today = self._cockpit_today()
+        """Finance and auditors open the decisions; a sales manager, who reads only those of
+        the orders they sell, opens the orders decided (the figure counts all of them)."""
+        if self.env.user.has_groups("credit_control.group_credit_controller,account.group_account_readonly"):
+            return self._cockpit_action(
+                "credit_control.credit_decision_action", _("Release Requests Decided"), self._cockpit_decisions_domain()
+            )
+        decisions = (
+            self.env["credit.decision"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), *self._cockpit_decisions_domain()])
+        )
         return self._cockpit_action(
-            "credit_control.credit_decision_action",
-            _("Release Requests Decided"),
-            [
-                ("request_date", "!=", False),
-                ("date", ">=", fields.Datetime.to_datetime(self._cockpit_period_start(today))),
-            ],
+            "credit_control.sale_order_credit_release_action",
+            _("Orders Decided"),
+            [("id", "in", decisions.order_id.ids)],
+            {"create": False},
         )

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 from .credit_cockpit import TREND_MONTHS, CreditCockpit
@@ -25,6 +26,18 @@ class CreditCockpitOverdueMonth(models.Model):
     receivable = fields.Monetary(string="Open Receivables", readonly=True)
     overdue = fields.Monetary(readonly=True)
     overdue_share = fields.Float(string="Overdue (%)", digits=(16, 1), readonly=True, aggregator="avg")
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        """Grouped (several companies, or months), the share is that of the summed amounts,
+        not the average of the shares."""
+        if aggregate_spec != "__count" and parse_read_group_spec(aggregate_spec)[0] == "overdue_share":
+            return SQL(
+                "COALESCE(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 0)",
+                self._field_to_sql(self._table, "overdue", query),
+                self._field_to_sql(self._table, "receivable", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
 
     @property
     def _table_query(self):

@@ -23,6 +23,13 @@ CREDIT_PROTECTION_FIELDS = ("credit_limit", "credit_policy", "credit_cash_in_adv
 ACCOUNTING_READERS = "account.group_account_invoice,account.group_account_readonly"
 
 
+def _credit_amount(string, compute, help_text):
+    """A computed amount of the customer's credit, in its credit currency, for accounting readers."""
+    return fields.Monetary(
+        string=string, currency_field="credit_currency_id", compute=compute, groups=ACCOUNTING_READERS, help=help_text
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -736,19 +743,13 @@ class ResPartner(models.Model):
         groups=ACCOUNTING_READERS,
         help="The customer's insurance cover in force today in the current company.",
     )
-    credit_insurance_amount = fields.Monetary(
-        string="Insured Amount",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_insurance_amount",
-        groups=ACCOUNTING_READERS,
-        help="The cover granted by the insurer in force.",
+    credit_insurance_amount = _credit_amount(
+        "Insured Amount", "_compute_credit_insurance_amount", "The cover granted by the insurer in force."
     )
-    credit_exposure_above_cover = fields.Monetary(
-        string="Exposure Above Cover",
-        currency_field="credit_currency_id",
-        compute="_compute_credit_exposure_above_cover",
-        groups=ACCOUNTING_READERS,
-        help="What the customer owes and has on order beyond its insurance cover in force: the uninsured part.",
+    credit_exposure_above_cover = _credit_amount(
+        "Exposure Above Cover",
+        "_compute_credit_exposure_above_cover",
+        "What the customer owes and has on order beyond its insurance cover in force: the uninsured part.",
     )
 
     @api.depends_context("company")

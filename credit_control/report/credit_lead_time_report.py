@@ -14,6 +14,17 @@ STEPS = [
     ("payment", "Invoice to Payment", "date_invoiced", "date_paid"),
     ("total", "Order to Cash", "date_start", "date_paid"),
 ]
+PERCENTILE_LABELS = {"median": "Median", "p90": "90th Percentile"}
+
+
+def _days_field(label, aggregator):
+    """One step's days, grouped by its median or its 90th percentile."""
+    return fields.Float(
+        string=f"{label} ({PERCENTILE_LABELS[aggregator]}, Days)",
+        readonly=True,
+        aggregator=aggregator,
+        digits=(16, 1),
+    )
 
 
 class CreditLeadTimeReport(models.Model):
@@ -59,36 +70,16 @@ class CreditLeadTimeReport(models.Model):
     date_invoiced = fields.Date(string="Invoiced", readonly=True)
     date_paid = fields.Date(string="Paid", readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True, aggregator="sum")
-    confirm_days_median = fields.Float(
-        string="Quotation to Confirmation (Median, Days)", readonly=True, aggregator="median", digits=(16, 1)
-    )
-    confirm_days_p90 = fields.Float(
-        string="Quotation to Confirmation (90th Percentile, Days)", readonly=True, aggregator="p90", digits=(16, 1)
-    )
-    delivery_days_median = fields.Float(
-        string="Confirmation to Delivery (Median, Days)", readonly=True, aggregator="median", digits=(16, 1)
-    )
-    delivery_days_p90 = fields.Float(
-        string="Confirmation to Delivery (90th Percentile, Days)", readonly=True, aggregator="p90", digits=(16, 1)
-    )
-    invoice_days_median = fields.Float(
-        string="Confirmation to Invoice (Median, Days)", readonly=True, aggregator="median", digits=(16, 1)
-    )
-    invoice_days_p90 = fields.Float(
-        string="Confirmation to Invoice (90th Percentile, Days)", readonly=True, aggregator="p90", digits=(16, 1)
-    )
-    payment_days_median = fields.Float(
-        string="Invoice to Payment (Median, Days)", readonly=True, aggregator="median", digits=(16, 1)
-    )
-    payment_days_p90 = fields.Float(
-        string="Invoice to Payment (90th Percentile, Days)", readonly=True, aggregator="p90", digits=(16, 1)
-    )
-    total_days_median = fields.Float(
-        string="Order to Cash (Median, Days)", readonly=True, aggregator="median", digits=(16, 1)
-    )
-    total_days_p90 = fields.Float(
-        string="Order to Cash (90th Percentile, Days)", readonly=True, aggregator="p90", digits=(16, 1)
-    )
+    confirm_days_median = _days_field("Quotation to Confirmation", "median")
+    confirm_days_p90 = _days_field("Quotation to Confirmation", "p90")
+    delivery_days_median = _days_field("Confirmation to Delivery", "median")
+    delivery_days_p90 = _days_field("Confirmation to Delivery", "p90")
+    invoice_days_median = _days_field("Confirmation to Invoice", "median")
+    invoice_days_p90 = _days_field("Confirmation to Invoice", "p90")
+    payment_days_median = _days_field("Invoice to Payment", "median")
+    payment_days_p90 = _days_field("Invoice to Payment", "p90")
+    total_days_median = _days_field("Order to Cash", "median")
+    total_days_p90 = _days_field("Order to Cash", "p90")
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):

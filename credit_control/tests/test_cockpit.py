@@ -162,6 +162,26 @@ class TestCashCockpit(CreditControlCommon):
         action = self._cockpit().action_open_overdue_trend()
         self.assertEqual(action["res_model"], "credit.cockpit.overdue.month")
 
+    def test_overdue_trend_weighted_across_companies(self):
+        """Both companies selected: the month's share is that of the summed amounts (3,200
+        overdue of 5,700 open), not the average of 50 % and 100 %."""
+        self.env.flush_all()
+        month = self.today.replace(day=1)
+        trend = self.env["credit.cockpit.overdue.month"].with_context(
+            allowed_company_ids=(self.company | self.company_b).ids
+        )
+        rows = trend.search([("month", "=", month)])
+        self.assertEqual(sorted(rows.mapped("overdue_share")), [50.0, 100.0])
+        [(share, overdue, receivable)] = trend._read_group(
+            [("month", "=", month)], [], ["overdue_share:avg", "overdue:sum", "receivable:sum"]
+        )
+        self.assertAlmostEqual(overdue, 3200.0)
+        self.assertAlmostEqual(receivable, 5700.0)
+        self.assertAlmostEqual(share, 100.0 * 3200.0 / 5700.0)
+        # as the graph and pivot views ask for it, by month
+        [group] = trend.read_group([("month", "=", month)], ["overdue_share"], ["month:month"])
+        self.assertAlmostEqual(group["overdue_share"], 100.0 * 3200.0 / 5700.0)
+
     def test_top_exposures_against_limits(self):
         other = self.env["res.partner"].create(
             {
@@ -282,6 +302,45 @@ class TestCashCockpit(CreditControlCommon):
         self.assertEqual(holds, waiting)
         decisions = self.env["credit.decision"].search(cockpit.action_open_decisions()["domain"])
         self.assertEqual(decisions, decision)
+
+    def test_sales_manager_opens_the_orders_decided(self):
+        """A sales manager reads the decisions of the orders they sell only: the lead time
+        tile opens the orders decided, all of them, not an empty list of decisions."""
+        manager = (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": "Mona Manager",
+                    "login": "cc_mona",
+                    "company_id": self.company.id,
+                    "company_ids": [Command.set(self.company.ids)],
+                    "groups_id": [Command.set(self.env.ref("sales_team.group_sale_manager").ids)],
+                }
+            )
+        )
+        order = self._create_order(700.0)
+        now = fields.Datetime.now()
+        self.env["credit.decision"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_id": order.id,
+                "decision": "release",
+                "reason": "Good customer",
+                "request_date": now - timedelta(hours=5),
+            }
+        )
+        cockpit = self._cockpit().with_user(manager)
+        self.assertEqual(cockpit.decision_count, 1)
+        arch = cockpit.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn("action_open_decisions", arch)
+        action = cockpit.action_open_decisions()
+        self.assertEqual(action["res_model"], "sale.order")
+        self.assertEqual(self.env["sale.order"].with_user(manager).search(action["domain"]), order)
+        # finance still opens the decisions themselves
+        action = self._cockpit().with_user(self.finance).action_open_decisions()
+        self.assertEqual(action["res_model"], "credit.decision")
+        self.assertEqual(len(self.env["credit.decision"].with_user(self.finance).search(action["domain"])), 1)
 
     def test_opening_costs_constant_queries(self):
         """The cockpit opens with the same queries, whatever the number of invoices."""

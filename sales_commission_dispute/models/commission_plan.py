@@ -21,28 +21,27 @@ class CommissionPlan(models.Model):
         "The reductions of a period never take more than the whole commission.",
     )
 
+    def _check_share_percent(self, fname, message):
+        """``fname`` is a share in percent: ``message`` (with %(plan)s and %(share)s) otherwise."""
+        for plan in self:
+            if not 0.0 <= plan[fname] <= 100.0:
+                raise ValidationError(message % {"plan": plan.name, "share": plan[fname]})
+
     @api.constrains("intake_reduction_share")
     def _check_intake_reduction_share(self):
-        for plan in self:
-            if not 0.0 <= plan.intake_reduction_share <= 100.0:
-                raise ValidationError(
-                    self.env._(
-                        "Plan %(plan)s: the reduction per incomplete order must be between 0 and 100 %% "
-                        "(it is %(share)s %%).",
-                        plan=plan.name,
-                        share=plan.intake_reduction_share,
-                    )
-                )
+        self._check_share_percent(
+            "intake_reduction_share",
+            self.env._(
+                "Plan %(plan)s: the reduction per incomplete order must be between 0 and 100 %% (it is %(share)s %%)."
+            ),
+        )
 
     @api.constrains("dispute_reduction_share")
     def _check_dispute_reduction_share(self):
-        for plan in self:
-            if not 0.0 <= plan.dispute_reduction_share <= 100.0:
-                raise ValidationError(
-                    self.env._(
-                        "Plan %(plan)s: the reduction per order-entry dispute must be between 0 and 100 %% "
-                        "(it is %(share)s %%).",
-                        plan=plan.name,
-                        share=plan.dispute_reduction_share,
-                    )
-                )
+        self._check_share_percent(
+            "dispute_reduction_share",
+            self.env._(
+                "Plan %(plan)s: the reduction per order-entry dispute must be between 0 and 100 %% "
+                "(it is %(share)s %%)."
+            ),
+        )
