@@ -144,13 +144,17 @@ class CreditCollectorWorklist(models.Model):
             )
             for alias, query in parts
         )
-        universe = SQL(" UNION ").join(
-            [
-                SQL("SELECT partner_id FROM balance"),
-                SQL("SELECT partner_id FROM planned"),
-                SQL("SELECT partner_id FROM promise"),
-                *(SQL("SELECT partner_id FROM (%s) p WHERE p.to_do", query) for _alias, query in parts),
-            ]
+        # Customers that only a part puts on the list (a dispute on an invoice out of dunning).
+        part_facts = SQL("").join(
+            SQL(
+                """
+                UNION ALL
+                SELECT p.partner_id, 0, 0, 0, 0, FALSE, FALSE, 0, FALSE, FALSE, 0, 0, FALSE
+                  FROM (%s) p WHERE p.to_do
+                """,
+                query,
+            )
+            for _alias, query in parts
         )
         score = SQL(
             "c.base_score %s",
@@ -170,9 +174,17 @@ class CreditCollectorWorklist(models.Model):
         extra_columns = SQL("").join(SQL(", %s", column) for column in self._worklist_part_columns())
         return SQL(
             """
-            WITH inv AS (
-                SELECT m.commercial_partner_id AS partner_id, m.amount_residual_signed AS residual,
-                       %(today)s - m.invoice_date_due AS days_late, COALESCE(st.is_litigation, FALSE) AS litigation
+            WITH facts AS (
+                -- One row per open invoice, planned contact and promise: summed per customer
+                -- in one pass (no join of aggregates, and a plan its row estimates fit).
+                SELECT m.commercial_partner_id AS partner_id, m.amount_residual_signed AS amount_due,
+                       CASE WHEN m.invoice_date_due < %(today)s THEN m.amount_residual_signed ELSE 0 END
+                           AS amount_overdue,
+                       GREATEST(%(today)s - m.invoice_date_due, 0) AS days_late,
+                       m.amount_residual_signed * %(lateness)s AS weighted,
+                       (COALESCE(st.is_litigation, FALSE) AND m.invoice_date_due < %(today)s) AS litigation,
+                       FALSE AS planned, 0 AS call_count, FALSE AS has_letter, FALSE AS has_email,
+                       0 AS promise_due, 0 AS promise_broken, FALSE AS promised
                   FROM account_move m
                   LEFT JOIN credit_dunning_stage st ON st.id = m.dunning_stage_id
                  WHERE m.company_id = %(company)s
@@ -180,26 +192,18 @@ class CreditCollectorWorklist(models.Model):
                    AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual > 0
                    AND NOT COALESCE(m.in_dispute, FALSE)
                    AND m.invoice_date_due IS NOT NULL
-            ), balance AS (
-                SELECT partner_id, SUM(residual) AS amount_due,
-                       COALESCE(SUM(residual) FILTER (WHERE days_late > 0), 0) AS amount_overdue,
-                       GREATEST(MAX(days_late), 0) AS days_late,
-                       SUM(residual * %(lateness)s) AS weighted,
-                       BOOL_OR(litigation AND days_late > 0) AS at_litigation
-                  FROM inv GROUP BY partner_id
-            ), planned AS (
-                SELECT a.partner_id, COUNT(*) FILTER (WHERE a.channel = 'phone') AS call_count,
-                       BOOL_OR(a.channel = 'letter') AS has_letter, BOOL_OR(a.channel = 'email') AS has_email,
-                       BOOL_OR(s.is_litigation) AS has_litigation
+                UNION ALL
+                SELECT a.partner_id, 0, 0, 0, 0, s.is_litigation, TRUE, (a.channel = 'phone')::int,
+                       a.channel = 'letter', a.channel = 'email', 0, 0, FALSE
                   FROM credit_dunning_action a
                   JOIN credit_dunning_stage s ON s.id = a.stage_id
                  WHERE a.company_id = %(company)s AND a.state = 'planned' AND a.date <= %(today)s
-                 GROUP BY a.partner_id
-            ), promise AS (
+                UNION ALL
                 -- A promise is handled once a contact is recorded after it, from its date on.
-                SELECT a.partner_id,
-                       SUM(LEAST(a.promise_amount, o.residual)) FILTER (WHERE a.promise_date = %(today)s) AS due,
-                       SUM(LEAST(a.promise_amount, o.residual)) FILTER (WHERE a.promise_date < %(today)s) AS broken
+                SELECT a.partner_id, 0, 0, 0, 0, FALSE, FALSE, 0, FALSE, FALSE,
+                       CASE WHEN a.promise_date = %(today)s THEN LEAST(a.promise_amount, o.residual) ELSE 0 END,
+                       CASE WHEN a.promise_date < %(today)s THEN LEAST(a.promise_amount, o.residual) ELSE 0 END,
+                       TRUE
                   FROM credit_dunning_action a
                   JOIN LATERAL (
                        SELECT SUM(m.amount_residual_signed) AS residual
@@ -214,28 +218,26 @@ class CreditCollectorWorklist(models.Model):
                         WHERE later.partner_id = a.partner_id AND later.company_id = a.company_id
                           AND later.state = 'done' AND later.outcome != 'sent' AND later.id != a.id
                           AND later.done_date > a.done_date AND later.done_date::date >= a.promise_date)
-                 GROUP BY a.partner_id
+                %(part_facts)s
+            ), sums AS (
+                SELECT partner_id, SUM(amount_due) AS amount_due, SUM(amount_overdue) AS amount_overdue,
+                       MAX(days_late) AS days_late, SUM(weighted) AS weighted, BOOL_OR(litigation) AS litigation,
+                       BOOL_OR(planned) AS planned, SUM(call_count) AS call_count, BOOL_OR(has_letter) AS has_letter,
+                       BOOL_OR(has_email) AS has_email, SUM(promise_due) AS promise_due,
+                       SUM(promise_broken) AS promise_broken, BOOL_OR(promised) AS promised
+                  FROM facts GROUP BY partner_id
             ), base AS (
-                SELECT u.partner_id,
-                       COALESCE(b.amount_due, 0) AS amount_due, COALESCE(b.amount_overdue, 0) AS amount_overdue,
-                       COALESCE(b.days_late, 0) AS days_late, COALESCE(pl.call_count, 0) AS call_count,
-                       COALESCE(pr.due, 0) AS promise_due_amount, COALESCE(pr.broken, 0) AS promise_broken_amount,
-                       pb.grade,
-                       COALESCE(b.weighted, 0) * %(grade_weight)s
-                           + COALESCE(pr.due, 0) * %(promise_due)s
-                           + COALESCE(pr.broken, 0) * %(promise_broken)s AS base_score,
-                       (pl.partner_id IS NOT NULL OR COALESCE(pr.due, 0) > 0 OR COALESCE(pr.broken, 0) > 0)
-                           AS base_to_do,
-                       CASE WHEN COALESCE(b.at_litigation, FALSE) OR COALESCE(pl.has_litigation, FALSE)
-                                 THEN 'escalation'
-                            WHEN COALESCE(pl.call_count, 0) > 0 OR pr.partner_id IS NOT NULL THEN 'call'
-                            WHEN pl.has_letter THEN 'letter'
-                            WHEN pl.has_email THEN 'email'
-                            WHEN COALESCE(b.amount_overdue, 0) > 0 THEN 'call' END AS base_action
-                  FROM (%(universe)s) u
-                  LEFT JOIN balance b ON b.partner_id = u.partner_id
-                  LEFT JOIN planned pl ON pl.partner_id = u.partner_id
-                  LEFT JOIN promise pr ON pr.partner_id = u.partner_id
+                SELECT u.partner_id, u.amount_due, u.amount_overdue, u.days_late, u.call_count,
+                       u.promise_due AS promise_due_amount, u.promise_broken AS promise_broken_amount, pb.grade,
+                       u.weighted * %(grade_weight)s
+                           + u.promise_due * %(promise_due)s + u.promise_broken * %(promise_broken)s AS base_score,
+                       (u.planned OR u.promise_due > 0 OR u.promise_broken > 0) AS base_to_do,
+                       CASE WHEN u.litigation THEN 'escalation'
+                            WHEN u.call_count > 0 OR u.promised THEN 'call'
+                            WHEN u.has_letter THEN 'letter'
+                            WHEN u.has_email THEN 'email'
+                            WHEN u.amount_overdue > 0 THEN 'call' END AS base_action
+                  FROM sums u
                   LEFT JOIN credit_payment_behaviour pb ON pb.partner_id = u.partner_id AND pb.company_id = %(company)s
             ), c AS (
                 SELECT base.*,
@@ -265,11 +267,11 @@ class CreditCollectorWorklist(models.Model):
             """,
             today=today,
             company=company.id,
-            lateness=self._lateness_weight_sql(SQL("days_late")),
+            lateness=self._lateness_weight_sql(SQL("(%s - m.invoice_date_due)", today)),
             grade_weight=self._grade_weight_sql(SQL("pb.grade")),
             promise_due=PROMISE_DUE_WEIGHT,
             promise_broken=PROMISE_BROKEN_WEIGHT,
-            universe=universe,
+            part_facts=part_facts,
             rank_escalation=ACTION_RANKS["escalation"],
             rank_call=ACTION_RANKS["call"],
             rank_letter=ACTION_RANKS["letter"],
