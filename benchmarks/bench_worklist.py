@@ -163,6 +163,17 @@ for label in ("cold", "warm"):
         f"and {cr.sql_log_count - queries_before} queries ({verdict}, goal < 1 s)"
     )
 
+domain = [("to_do_today", "=", True), ("user_id", "=", collector.id)]
+for label, call in (
+    ("the page's search (80 lines)", lambda: Worklist.search_fetch(domain, list(spec), limit=80)),
+    ("the count", lambda: Worklist.search_count(domain)),
+):
+    env.invalidate_all()
+    queries_before = cr.sql_log_count
+    begin = time.perf_counter()
+    call()
+    print(f"  of which {label}: {time.perf_counter() - begin:.2f} s, {cr.sql_log_count - queries_before} queries")
+
 queries_before = cr.sql_log_count
 begin = time.perf_counter()
 load = env["credit.collector.worklist"]._read_group([], ["user_id"], ["__count", "amount_due:sum", "call_count:sum"])

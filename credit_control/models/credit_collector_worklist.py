@@ -138,6 +138,14 @@ class CreditCollectorWorklist(models.Model):
     @api.model
     def _worklist_sql(self, company, today):
         parts = self._worklist_parts(company, today)
+        # Only these customers (Next Call reads a few scores): filtered before summing.
+        partner_ids = self.env.context.get("credit_worklist_partner_ids")
+
+        def only_for(alias, column):
+            if partner_ids is None:
+                return SQL()
+            return SQL("AND %s = ANY(%s)", SQL.identifier(alias, column), list(partner_ids))
+
         joins = SQL(" ").join(
             SQL(
                 "LEFT JOIN (%s) %s ON %s.partner_id = c.partner_id", query, SQL.identifier(alias), SQL.identifier(alias)
@@ -150,9 +158,10 @@ class CreditCollectorWorklist(models.Model):
                 """
                 UNION ALL
                 SELECT p.partner_id, 0, 0, 0, 0, FALSE, FALSE, 0, FALSE, FALSE, 0, 0, FALSE
-                  FROM (%s) p WHERE p.to_do
+                  FROM (%s) p WHERE p.to_do %s
                 """,
                 query,
+                only_for("p", "partner_id"),
             )
             for _alias, query in parts
         )
@@ -191,13 +200,14 @@ class CreditCollectorWorklist(models.Model):
                    AND m.move_type = 'out_invoice' AND m.state = 'posted'
                    AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual > 0
                    AND NOT COALESCE(m.in_dispute, FALSE)
-                   AND m.invoice_date_due IS NOT NULL
+                   AND m.invoice_date_due IS NOT NULL %(only_invoices)s
                 UNION ALL
                 SELECT a.partner_id, 0, 0, 0, 0, s.is_litigation, TRUE, (a.channel = 'phone')::int,
                        a.channel = 'letter', a.channel = 'email', 0, 0, FALSE
                   FROM credit_dunning_action a
                   JOIN credit_dunning_stage s ON s.id = a.stage_id
                  WHERE a.company_id = %(company)s AND a.state = 'planned' AND a.date <= %(today)s
+                       %(only_actions)s
                 UNION ALL
                 -- A promise is handled once a contact is recorded after it, from its date on.
                 SELECT a.partner_id, 0, 0, 0, 0, FALSE, FALSE, 0, FALSE, FALSE,
@@ -212,7 +222,7 @@ class CreditCollectorWorklist(models.Model):
                         WHERE r.action_id = a.id AND m.state = 'posted' AND m.payment_state IN ('not_paid', 'partial')
                   ) o ON o.residual > 0
                  WHERE a.company_id = %(company)s AND a.state = 'done' AND a.outcome = 'promise'
-                   AND a.promise_date <= %(today)s
+                   AND a.promise_date <= %(today)s %(only_actions)s
                    AND NOT EXISTS (
                        SELECT 1 FROM credit_dunning_action later
                         WHERE later.partner_id = a.partner_id AND later.company_id = a.company_id
@@ -272,6 +282,8 @@ class CreditCollectorWorklist(models.Model):
             promise_due=PROMISE_DUE_WEIGHT,
             promise_broken=PROMISE_BROKEN_WEIGHT,
             part_facts=part_facts,
+            only_invoices=only_for("m", "commercial_partner_id"),
+            only_actions=only_for("a", "partner_id"),
             rank_escalation=ACTION_RANKS["escalation"],
             rank_call=ACTION_RANKS["call"],
             rank_letter=ACTION_RANKS["letter"],
@@ -289,7 +301,9 @@ class CreditCollectorWorklist(models.Model):
     def _get_scores(self, partners):
         """{(partner id, company id): score} of these customers in the user's companies."""
         self.invalidate_model(["score"])  # computed at read time: never from an earlier read
-        rows = self.search_fetch([("partner_id", "in", partners.ids)], ["partner_id", "company_id", "score"])
+        rows = self.with_context(credit_worklist_partner_ids=partners.ids).search_fetch(
+            [("partner_id", "in", partners.ids)], ["partner_id", "company_id", "score"]
+        )
         return {(row.partner_id.id, row.company_id.id): row.score for row in rows}
 
     # ------------------------------------------------------------------
