@@ -17,6 +17,7 @@
         "security/credit_payment_behaviour_rules.xml",
         "security/credit_intake_audit_rules.xml",
         "security/credit_insurance_rules.xml",
+        "security/credit_collector_worklist_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
@@ -45,6 +46,7 @@
         "views/credit_intake_audit_views.xml",
         "data/credit_intake_audit_data.xml",
         "views/credit_insurance_cover_views.xml",
+        "views/credit_collector_worklist_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",
@@ -54,6 +56,7 @@
         "demo/credit_lead_time_demo.xml",
         "demo/credit_intake_audit_demo.xml",
         "demo/credit_insurance_demo.xml",
+        "demo/credit_collector_worklist_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -28,6 +28,7 @@
         "views/credit_cockpit_views.xml",
         "views/credit_payment_behaviour_views.xml",
         "views/dispute_corrective_action_views.xml",
+        "views/credit_collector_worklist_views.xml",
         "views/portal_templates.xml",
     ],
     "demo": ["demo/dispute_tracking_demo.xml", "demo/dispute_corrective_action_demo.xml"],

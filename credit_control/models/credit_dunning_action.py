@@ -843,8 +843,8 @@ class CreditDunningAction(models.Model):
         )
 
     def action_next_call(self):
-        """The collector's next call of the day, in the order of the agenda, straight from
-        this one: late calls first, then today's."""
+        """The collector's next call of the day, in the order of the collector's worklist
+        (the most expected cash first), straight from this one."""
         self.ensure_one()
         next_call = self._get_next_call()
         if not next_call:
@@ -868,7 +868,8 @@ class CreditDunningAction(models.Model):
 
     def _get_next_call(self):
         """Planned calls of the same collector (of the current user, on an action without
-        one) due today or before, after this one in the agenda's due order."""
+        one) due today or before, after this one in the worklist's ranking: the customer's
+        expected cash impact, then the agenda's due order (late calls first)."""
         self.ensure_one()
         collector = self.user_id or self.env.user
         calls = self.search(
@@ -882,8 +883,13 @@ class CreditDunningAction(models.Model):
             ],
             order="date, id",
         )
-        later = calls.filtered(lambda call: (call.date, call.id) > (self.date, self.id))
-        return (later or calls)[:1]
+        scores = self.env["credit.collector.worklist"].sudo()._get_scores(calls.partner_id | self.partner_id)
+
+        def rank(call):
+            return (-scores.get((call.partner_id.id, call.company_id.id), 0.0), call.date, call.id)
+
+        later = calls.filtered(lambda call: rank(call) > rank(self)).sorted(rank)
+        return (later or calls.sorted(rank))[:1]
 
     def action_open_invoices(self):
         self.ensure_one()

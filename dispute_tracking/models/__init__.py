@@ -6,3 +6,4 @@ from . import credit_dunning_action
 from . import credit_cockpit
 from . import dispute_corrective_action
 from . import credit_payment_behaviour
+from . import credit_collector_worklist

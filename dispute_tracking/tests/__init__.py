@@ -11,3 +11,4 @@ from . import test_dispute_cockpit
 from . import test_tour_collector
 from . import test_dispute_corrective_action
 from . import test_dispute_payment_behaviour
+from . import test_dispute_worklist

@@ -286,3 +286,19 @@ class TestDemoStories(TransactionCase):
         mine = self.as_user("demo", "credit.intake.audit").search([])
         self.assertEqual(mine.user_id, self.users["demo"], "Marc sees his own customers to fix")
         self.assertNotIn(self.ref("credit_control.partner_demo_audit_incomplete"), mine.partner_id)
+
+    # ------------------------------------------------------------------
+    # The collector's worklist
+    # ------------------------------------------------------------------
+    def test_the_collectors_day_is_ranked(self):
+        day = self.as_user("accountant", "credit.collector.worklist").search(
+            [("to_do_today", "=", True), ("user_id", "=", self.users["accountant"].id)]
+        )
+        scores = day.mapped("score")
+        self.assertEqual(scores, sorted(scores, reverse=True), "the most expected cash first")
+        broken = self.ref("credit_control.partner_demo_worklist_broken")
+        call = self.ref("credit_control.partner_demo_worklist_call")
+        self.assertLess(day.partner_id.ids.index(broken.id), day.partner_id.ids.index(call.id))
+        line = day.filtered(lambda row: row.partner_id == broken)
+        self.assertEqual((line.promise_broken_amount, line.next_action), (2600.0, "call"))
+        self.assertEqual(day.filtered(lambda row: row.partner_id == call).next_action, "call")
