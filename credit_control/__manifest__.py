@@ -17,6 +17,7 @@
         "security/credit_payment_behaviour_rules.xml",
         "security/credit_intake_audit_rules.xml",
         "security/credit_insurance_rules.xml",
+        "security/credit_cash_forecast_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
@@ -45,6 +46,7 @@
         "views/credit_intake_audit_views.xml",
         "data/credit_intake_audit_data.xml",
         "views/credit_insurance_cover_views.xml",
+        "views/credit_cash_forecast_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",

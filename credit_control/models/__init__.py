@@ -24,3 +24,4 @@ from . import res_partner_payment_behaviour
 from . import credit_intake_audit
 from . import res_users
 from . import credit_insurance_cover
+from . import credit_cash_forecast
