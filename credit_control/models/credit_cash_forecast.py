@@ -16,7 +16,7 @@ class CreditCashForecast(models.Model):
     _name = "credit.cash.forecast"
     _description = "Cash-In Forecast"
     _auto = False
-    _order = "week, date_expected, partner_id, move_id"
+    _order = "week, date_expected, id"
     _rec_name = "move_id"
     _depends = {
         "account.move.line": [
@@ -128,18 +128,18 @@ class CreditCashForecast(models.Model):
               JOIN res_partner cp ON cp.id = m.commercial_partner_id
               LEFT JOIN credit_payment_behaviour behaviour
                      ON behaviour.partner_id = m.commercial_partner_id AND behaviour.company_id = line.company_id
-              LEFT JOIN LATERAL (
-                    SELECT action.promise_date
-                      FROM credit_dunning_action_move_rel rel
-                      JOIN credit_dunning_action action ON action.id = rel.action_id
-                     WHERE rel.move_id = m.id AND action.state = 'done' AND action.outcome = 'promise'
+              LEFT JOIN (
+                    SELECT DISTINCT ON (rel.move_id) rel.move_id, action.promise_date
+                      FROM credit_dunning_action action
+                      JOIN credit_dunning_action_move_rel rel ON rel.action_id = action.id
+                     WHERE action.state = 'done' AND action.outcome = 'promise'
                        AND action.promise_date >= %(today)s
-                     ORDER BY action.done_date DESC NULLS LAST, action.id DESC
-                     LIMIT 1
-              ) promise ON TRUE
+                     ORDER BY rel.move_id, action.done_date DESC NULLS LAST, action.id DESC
+              ) promise ON promise.move_id = m.id
              WHERE line.display_type = 'payment_term'
+               -- as Odoo's partial index of the open items (account_move_line__unreconciled_index)
+               AND (line.reconciled IS NULL OR line.reconciled = false OR line.reconciled IS NOT true)
                AND line.parent_state = 'posted'
-               AND NOT COALESCE(line.reconciled, FALSE)
                AND line.amount_residual > 0
                AND m.move_type = 'out_invoice'
             """,
@@ -148,36 +148,29 @@ class CreditCashForecast(models.Model):
 
     @property
     def _table_query(self):
+        # Each installment twice (no CTE: the rules' filters reach the tables' scans).
         today = self._forecast_today()
         monday = self._forecast_week_start()
         expected = SQL(
             """CASE WHEN item.in_dispute THEN NULL
                     ELSE COALESCE(item.promise_date, item.date_due + item.usual_delay) END"""
         )
-        columns = SQL(
-            """f.move_id, f.partner_id, f.company_id, f.salesperson_id, f.date_due, f.usual_delay,
-               f.promise_date, f.in_dispute, f.amount_residual, f.date_expected"""
-        )
+        is_due = SQL("kind.measure = 'due'")
+        row_date = SQL("CASE WHEN %s THEN f.date_due ELSE f.date_expected END", is_due)
         return SQL(
             """
-            WITH item AS (%(items)s), dated AS (
-                SELECT item.*, %(expected)s AS date_expected FROM item
-            )
-            SELECT f.line_id * 2 AS id, 'expected' AS measure, %(columns)s,
-                   %(week_expected)s AS week, %(start_expected)s AS week_start,
-                   f.amount_residual AS amount_expected, 0.0 AS amount_due
-              FROM dated f
-            UNION ALL
-            SELECT f.line_id * 2 + 1 AS id, 'due' AS measure, %(columns)s,
-                   %(week_due)s AS week, %(start_due)s AS week_start,
-                   0.0 AS amount_expected, f.amount_residual AS amount_due
-              FROM dated f
+            SELECT f.line_id * 2 + CASE WHEN %(is_due)s THEN 1 ELSE 0 END AS id, kind.measure,
+                   f.move_id, f.partner_id, f.company_id, f.salesperson_id, f.date_due, f.usual_delay,
+                   f.promise_date, f.in_dispute, f.amount_residual, f.date_expected,
+                   %(week)s AS week, %(week_start)s AS week_start,
+                   CASE WHEN %(is_due)s THEN 0.0 ELSE f.amount_residual END AS amount_expected,
+                   CASE WHEN %(is_due)s THEN f.amount_residual ELSE 0.0 END AS amount_due
+              FROM (SELECT item.*, %(expected)s AS date_expected FROM (%(items)s) item) f
+             CROSS JOIN (VALUES ('expected'), ('due')) AS kind (measure)
             """,
-            items=self._open_installments_sql(today),
+            is_due=is_due,
+            week=self._week_sql(row_date, monday),
+            week_start=self._week_start_sql(row_date, monday),
             expected=expected,
-            columns=columns,
-            week_expected=self._week_sql(SQL("f.date_expected"), monday),
-            start_expected=self._week_start_sql(SQL("f.date_expected"), monday),
-            week_due=self._week_sql(SQL("f.date_due"), monday),
-            start_due=self._week_start_sql(SQL("f.date_due"), monday),
+            items=self._open_installments_sql(today),
         )
