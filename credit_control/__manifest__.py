@@ -18,6 +18,7 @@
         "security/credit_intake_audit_rules.xml",
         "security/credit_insurance_rules.xml",
         "security/credit_collector_worklist_rules.xml",
+        "security/credit_cash_forecast_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
@@ -47,6 +48,7 @@
         "data/credit_intake_audit_data.xml",
         "views/credit_insurance_cover_views.xml",
         "views/credit_collector_worklist_views.xml",
+        "views/credit_cash_forecast_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",

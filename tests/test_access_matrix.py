@@ -49,6 +49,7 @@ MATRIX = {
     "credit.cockpit.overdue.month": ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.payment.behaviour":   ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.insurance.cover":     ["----", "A---", "A---", "AAA-", "----", "A---", "----", "----", "----"],
+    "credit.cash.forecast":       ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
 }
 # Fields the suite adds to Odoo's models, read (R) or not (-) on the user's own records.
 FIELD_MATRIX = {
@@ -131,6 +132,9 @@ class TestAccessMatrix(AccessCommon):
             "credit.payment.behaviour": cls.env["credit.payment.behaviour"].search(
                 [("company_id", "=", company.id), ("partner_id", "=", customer.commercial_partner_id.id)]
             ),
+            "credit.cash.forecast": cls.env["credit.cash.forecast"]
+            .with_context(allowed_company_ids=company.ids)
+            .search([("move_id", "=", invoice.id), ("measure", "=", "expected")]),
         }
         if side != "b":  # shared between companies
             targets["dispute.reason"] = cls.reason_own if side == "own" else cls.reason_other

@@ -25,3 +25,4 @@ from . import credit_intake_audit
 from . import res_users
 from . import credit_insurance_cover
 from . import credit_collector_worklist
+from . import credit_cash_forecast

@@ -23,3 +23,4 @@ from . import test_lead_times
 from . import test_payment_behaviour
 from . import test_credit_insurance
 from . import test_collector_worklist
+from . import test_cash_forecast

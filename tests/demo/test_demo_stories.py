@@ -302,3 +302,23 @@ class TestDemoStories(TransactionCase):
         line = day.filtered(lambda row: row.partner_id == broken)
         self.assertEqual((line.promise_broken_amount, line.next_action), (2600.0, "call"))
         self.assertEqual(day.filtered(lambda row: row.partner_id == call).next_action, "call")
+
+    # ------------------------------------------------------------------
+    # Cash-in forecast
+    # ------------------------------------------------------------------
+    def test_the_cash_in_forecast_has_figures(self):
+        weeks = self.as_user("finance", "credit.cash.forecast").read_group(
+            [], ["amount_expected:sum", "amount_due:sum"], ["week"]
+        )
+        expected = sum(week["amount_expected"] for week in weeks)
+        self.assertGreater(expected, 0, "open invoices expected to be paid")
+        self.assertAlmostEqual(expected, sum(week["amount_due"] for week in weeks))
+        self.assertGreater(next(w for w in weeks if w["week"] == "w01")["amount_expected"], 0, "cash this week")
+        promise = self.ref("credit_control.credit_dunning_action_demo_promise")
+        row = self.as_user("finance", "credit.cash.forecast").search(
+            [("move_id", "=", self.ref("credit_control.invoice_demo_promise").id), ("measure", "=", "expected")]
+        )
+        self.assertEqual(row.date_expected, promise.promise_date, "the promised date")
+        mine = self.as_user("demo", "credit.cash.forecast").search([])
+        self.assertTrue(mine, "Marc sees his customers' forecast")
+        self.assertEqual(mine.partner_id.user_id, self.users["demo"], "and theirs only")
