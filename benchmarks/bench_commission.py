@@ -23,12 +23,15 @@ by tracemalloc); commission overhead on reconciliation at most 1.1x.
 """
 
 import os
-import statistics
+import sys
 import time
 import tracemalloc
 
 from odoo import Command, fields
 from odoo.tools import SQL
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
 
 N_DOCS = 40
 N_PARTIALS = int(os.environ.get("BENCH_PARTIALS", "100000"))
@@ -166,49 +169,15 @@ print(
 )
 
 
-def receivable(moves):
-    return moves.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-
-
-def timed_reconcile(pairs, with_addon, one_call=False):
-    """Seconds to reconcile `pairs` [(invoice item, counterpart item)], rolled back after."""
-    partial_model = type(env["account.partial.reconcile"])
-    original = partial_model._commission_create_lines
-    if not with_addon:
-        # The benchmark's reference: the same reconciliation, the addon's computation off.
-        partial_model._commission_create_lines = lambda self: self.env["commission.line"]
-    try:
-        with env.cr.savepoint() as savepoint:
-            env.invalidate_all()
-            begin = time.perf_counter()
-            if one_call:
-                env["account.move.line"].union(*(a | b for a, b in pairs)).reconcile()
-            else:
-                for invoice_line, counterpart in pairs:
-                    (invoice_line | counterpart).reconcile()
-            env.flush_all()
-            elapsed = time.perf_counter() - begin
-            savepoint.rollback()
-    finally:
-        partial_model._commission_create_lines = original
-    env.invalidate_all()
-    return elapsed
+receivable = common.receivable_lines
 
 
 def compare(label, pairs, one_call=False):
-    ratios, withs, withouts = [], [], []
-    timed_reconcile(pairs, True, one_call)  # warm-up, untimed: caches and the plan's first read
-    for _round in range(ROUNDS):
-        without = timed_reconcile(pairs, False, one_call)
-        with_addon = timed_reconcile(pairs, True, one_call)
-        withs.append(with_addon)
-        withouts.append(without)
-        ratios.append(with_addon / without)
-    ratio = statistics.median(ratios)
+    figures = common.compare_reconcile(env, pairs, ROUNDS, one_call)
     print(
-        f"{label}: with the addon {statistics.median(withs):.2f} s, without {statistics.median(withouts):.2f} s, "
-        f"ratio {ratio:.2f} (median of {ROUNDS} alternating rounds; goal <= 1.10: "
-        f"{'OK' if ratio <= 1.10 else 'OVER'})"
+        f"{label}: with the addon {figures['with_addon_s']:.2f} s, without {figures['without_s']:.2f} s, "
+        f"ratio {figures['ratio']:.2f} (median of {ROUNDS} alternating rounds; goal <= 1.10: "
+        f"{'OK' if figures['ok'] else 'OVER'}), queries {figures['queries_with']} / {figures['queries_without']}"
     )
 
 

@@ -17,37 +17,18 @@ BENCH_EXPLAIN=1 also prints the plans of the exposure queries, BENCH_PROFILE=1 a
 
 import os
 import statistics
+import sys
 import time
 
 from odoo import Command, fields, sql_db
 from odoo.tools import SQL
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import copy_rows
+
 INVOICES = 20_000
 ORDERS = 1_000
 CONFIRMATIONS = 40
-
-
-def copy_rows(env, table, template_ids, overrides, extra_from):
-    """INSERT ... SELECT every column of ``table`` from its template rows, some replaced."""
-    env.cr.execute(
-        SQL(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
-            table,
-        )
-    )
-    columns = [name for (name,) in env.cr.fetchall()]
-    values = [overrides.get(name, SQL("t.%s", SQL.identifier(name))) for name in columns]
-    env.cr.execute(
-        SQL(
-            "INSERT INTO %s (%s) SELECT %s FROM %s t %s WHERE t.id IN %s",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(name) for name in columns),
-            SQL(", ").join(values),
-            SQL.identifier(table),
-            extra_from,
-            tuple(template_ids),
-        )
-    )
 
 
 def build_history(env, customer, product, term):

@@ -5,10 +5,15 @@ Run by click-odoo (``./dev bench benchmarks/bench_dispute_register.py``): ``env`
 Invoices are made by the ORM (few), disputes by one set-based INSERT (many).
 """
 
+import os
+import sys
 import time
 
 from odoo import Command, fields
 from odoo.tools import SQL
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
 
 N_INVOICES = 200
 N_DISPUTES = 50_000
@@ -16,21 +21,9 @@ N_OVERDUE_OPEN = 300
 
 
 def measure(label, function):
-    env.flush_all()  # noqa: F821
-    env.invalidate_all()  # noqa: F821
-    cr = env.cr  # noqa: F821
-    queries = cr.sql_log_count
-    start = time.perf_counter()
-    result = function()
-    env.flush_all()  # noqa: F821
-    print(f"{label}: {time.perf_counter() - start:.3f} s, {cr.sql_log_count - queries} queries")
+    result, figures = common.measure(env, function)  # noqa: F821
+    print(f"{label}: {figures['seconds']:.3f} s, {figures['queries']} queries")
     return result
-
-
-def ensure_chart():
-    company = env.company  # noqa: F821
-    if not env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1):  # noqa: F821
-        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)  # noqa: F821
 
 
 def make_invoices():
@@ -89,7 +82,7 @@ def make_disputes(moves):
 
 
 def main():
-    ensure_chart()
+    common.ensure_chart(env)  # noqa: F821
     start = time.perf_counter()
     moves = make_invoices()
     make_disputes(moves)

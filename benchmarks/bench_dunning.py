@@ -18,11 +18,15 @@ in that comparison (``BENCH_PDF=1`` keeps PDFs: one wkhtmltopdf call per letter 
 one per batch now); a second comparison renders ``BENCH_LETTERS`` (40) PDF letters."""
 
 import os
+import sys
 import time
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tools import SQL
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common
 
 # A smaller volume with BENCH_INVOICES (customers: a tenth of it).
 INVOICES = int(os.environ.get("BENCH_INVOICES", "100000"))
@@ -43,21 +47,7 @@ if not journal:
 
 cr = env.cr
 start = time.perf_counter()
-cr.execute(
-    SQL(
-        """
-    INSERT INTO res_partner (name, complete_name, is_company, active, type, company_id, autopost_bills,
-                             create_date, write_date)
-    SELECT 'Bench customer ' || g, 'Bench customer ' || g, TRUE, TRUE, 'contact', NULL, 'ask',
-           NOW(), NOW()
-      FROM generate_series(1, %(customers)s) g
-    RETURNING id
-    """,
-        customers=CUSTOMERS,
-    )
-)
-partner_ids = [row[0] for row in cr.fetchall()]
-cr.execute(SQL("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", partner_ids))
+partner_ids = common.insert_customers(cr, "Bench customer ", CUSTOMERS)
 cr.execute(
     SQL(
         """
@@ -102,8 +92,7 @@ cr.execute(
         bench="BENCH/%",
     )
 )
-cr.execute(SQL("ANALYZE account_move"))
-cr.execute(SQL("ANALYZE res_partner"))
+common.analyze(cr, ("account_move", "res_partner"))
 print(f"data: {CUSTOMERS} customers, {INVOICES} open invoices in {time.perf_counter() - start:.1f} s")
 
 

@@ -12,7 +12,7 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._commission_create_lines()
+        partials._commission_create_lines(new=True)
         return partials
 
     def unlink(self):
@@ -51,91 +51,73 @@ class AccountPartialReconcile(models.Model):
     def _commission_untaxed_share(invoice):
         return invoice.amount_untaxed_signed / invoice.amount_total_signed if invoice.amount_total_signed else 0.0
 
-    @api.model
-    def _commission_cash_accounts(self, moves):
-        """{journal: accounts} whose lines are cash in the entries of `moves` made in bank
-        and cash journals: liquidity accounts (type Bank and Cash), the outstanding
-        receipts and payments accounts of the journal's payment methods, the company's
-        default ones, and each payment's own outstanding account."""
-        journals = moves.journal_id.filtered(lambda journal: journal.type in CASH_JOURNAL_TYPES)
-        if not journals:
-            return {}
-        journals.fetch(["type", "company_id", "inbound_payment_method_line_ids", "outbound_payment_method_line_ids"])
-        method_lines = journals.inbound_payment_method_line_ids | journals.outbound_payment_method_line_ids
-        method_lines.fetch(["journal_id", "payment_account_id"])
-        roots = journals.company_id.root_id
-        defaults = (
-            self.env["ir.model.data"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("module", "=", "account"),
-                    ("model", "=", "account.account"),
-                    (
-                        "name",
-                        "in",
-                        [
-                            f"{root.id}_account_journal_payment_{side}_account_id"
-                            for root in roots
-                            for side in ("debit", "credit")
-                        ],
-                    ),
-                ],
-                ["name", "res_id"],
-            )
-        )
-        default_ids = {
-            root.id: {data.res_id for data in defaults if data.name.startswith(f"{root.id}_")} for root in roots
-        }
-        accounts = {}
-        for journal in journals:
-            journal_methods = journal.inbound_payment_method_line_ids | journal.outbound_payment_method_line_ids
-            accounts[journal] = set(journal_methods.payment_account_id.ids) | default_ids[journal.company_id.root_id.id]
-        for move in moves:
-            if move.journal_id in accounts and move.origin_payment_id.outstanding_account_id:
-                accounts[move.journal_id].add(move.origin_payment_id.outstanding_account_id.id)
-        return accounts
-
     def _commission_entry_totals(self, entries):
-        """{entry: [(account id, account type, debit side, balance)]}: the entry's lines
-        summed by account and side, in one grouped query for all the entries met. A bulk
-        entry clearing a thousand invoices gives a few rows, read once per batch, instead
-        of its thousand lines loaded and scanned for each reconciliation."""
+        """{entry: [(is cash, balance)]}: the entry's lines summed by account and side, each
+        row telling whether it is cash, in one query for all the entries met; an entry
+        outside bank and cash journals gets None. Cash: liquidity accounts (type Bank and
+        Cash), the outstanding receipts and payments accounts of the journal's payment
+        methods, the company's default ones, and the payment's own outstanding account. A
+        bulk entry clearing a thousand invoices gives a few rows, read once per batch."""
         if not entries:
             return {}
-        self.env["account.move.line"].flush_model(["move_id", "account_id", "balance"])
-        self.env["account.account"].flush_model(["account_type"])
+        for model, names in (
+            ("account.move.line", ["move_id", "account_id", "balance"]),
+            ("account.move", ["journal_id", "origin_payment_id"]),
+            ("account.payment", ["outstanding_account_id"]),
+            ("account.account", ["account_type"]),
+        ):
+            self.env[model].flush_model(names)
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT line.move_id, line.account_id, account.account_type, line.balance > 0, SUM(line.balance)
+                SELECT line.move_id, journal.type IN %(cash_types)s,
+                       account.account_type = 'asset_cash'
+                       OR line.account_id = payment.outstanding_account_id
+                       OR line.account_id IN (SELECT method.payment_account_id FROM account_payment_method_line method
+                                               WHERE method.journal_id = journal.id)
+                       OR EXISTS (SELECT 1 FROM ir_model_data data
+                                   WHERE data.module = 'account' AND data.model = 'account.account'
+                                     AND data.res_id = line.account_id
+                                     AND data.name IN (split_part(company.parent_path, '/', 1) || %(debit)s,
+                                                       split_part(company.parent_path, '/', 1) || %(credit)s)),
+                       SUM(line.balance)
                   FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_journal journal ON journal.id = move.journal_id
+                  JOIN res_company company ON company.id = journal.company_id
                   JOIN account_account account ON account.id = line.account_id
-                 WHERE line.move_id = ANY(%s) AND line.balance != 0
-                 GROUP BY line.move_id, line.account_id, account.account_type, line.balance > 0
+                  LEFT JOIN account_payment payment ON payment.id = move.origin_payment_id
+                 WHERE line.move_id = ANY(%(entries)s) AND line.balance != 0
+                 GROUP BY line.move_id, journal.id, company.id, line.account_id, account.account_type,
+                          payment.outstanding_account_id, line.balance > 0
                 """,
-                entries.ids,
+                cash_types=CASH_JOURNAL_TYPES,
+                debit="_account_journal_payment_debit_account_id",
+                credit="_account_journal_payment_credit_account_id",
+                entries=entries.ids,
             )
         )
-        totals = {entry: [] for entry in entries}
-        for move_id, account_id, account_type, is_debit, balance in rows:
-            totals[entries.browse(move_id)].append((account_id, account_type, is_debit, balance))
+        totals = {entry: None for entry in entries}
+        for move_id, cash_journal, is_cash, balance in rows:
+            entry = entries.browse(move_id)
+            if cash_journal:
+                totals[entry] = (totals[entry] or []) + [(is_cash, balance)]
         return totals
 
     @staticmethod
-    def _commission_cash_share(totals, direction, cash_account_ids):
-        """Share of an entry that is cash, from its `totals` by account and side, seen from
-        its line of sign `direction` reconciled with the invoice: the cash moving the other
-        way (net), over everything moving the other way. A payment is all cash; with a
-        write-off, cash / (cash + write-off); an entry outside bank and cash journals, or
-        without cash lines, none."""
-        if cash_account_ids is None:
+    def _commission_cash_share(totals, direction):
+        """Share of an entry that is cash, from its `totals` [(is cash, balance)] by account
+        and side, seen from its line of sign `direction` reconciled with the invoice: the
+        cash moving the other way (net), over everything moving the other way. A payment is
+        all cash; with a write-off, cash / (cash + write-off); an entry outside bank and
+        cash journals (None), or without cash lines, none."""
+        if not totals:
             return 0.0
         total = cash = 0.0
-        for account_id, account_type, _is_debit, balance in totals:
+        for is_cash, balance in totals:
             if balance * direction < 0:
                 total -= direction * balance
-            if account_id in cash_account_ids or account_type == "asset_cash":
+            if is_cash:
                 cash -= direction * balance
         return max(0.0, min(1.0, cash / total)) if total else 0.0
 
@@ -161,22 +143,17 @@ class AccountPartialReconcile(models.Model):
                 "company_id",
                 "journal_id",
                 "commercial_partner_id",
-                "origin_payment_id",
                 "invoice_date_due",
                 "amount_untaxed_signed",
                 "amount_total_signed",
             ]
         )
-        entries = lines.move_id.filtered(lambda move: move.move_type == "entry")
-        entries.origin_payment_id.fetch(["outstanding_account_id"])
-        return entries
+        return lines.move_id.filtered(lambda move: move.move_type == "entry")
 
     def _commission_collections(self):
         """[(partial, invoice, cash date, untaxed amount collected)] in payment order; the
         shares of invoices and payments are computed once per document."""
-        entries = self._commission_fetch()
-        cash_accounts = self._commission_cash_accounts(entries)
-        entry_totals = self._commission_entry_totals(entries)
+        entry_totals = self._commission_entry_totals(self._commission_fetch())
         untaxed_share, cash_share, collections = {}, {}, []
         for partial in self:
             sides = partial._commission_sides()
@@ -188,9 +165,7 @@ class AccountPartialReconcile(models.Model):
                 untaxed_share[invoice] = self._commission_untaxed_share(invoice)
             cash_key = (cash_line.move_id, 1 if cash_line.balance > 0 else -1)
             if cash_key not in cash_share:
-                cash_share[cash_key] = self._commission_cash_share(
-                    entry_totals[cash_line.move_id], cash_key[1], cash_accounts.get(cash_line.move_id.journal_id)
-                )
+                cash_share[cash_key] = self._commission_cash_share(entry_totals[cash_line.move_id], cash_key[1])
             if not cash_share[cash_key]:
                 continue
             collected = (
@@ -200,22 +175,63 @@ class AccountPartialReconcile(models.Model):
         collections.sort(key=lambda item: (item[2], item[0].id))
         return collections
 
-    def _commission_create_lines(self):
+    def _commission_shares_and_plans(self, invoices):
+        """({move_id: [(user_id, share)]}, {(company_id, user_id): plan}, validated periods as
+        ``commission.line._locked_periods`` gives them) of `invoices`, locked (see
+        ``commission.line._lock_invoices``), in one query."""
+        for model, names in (
+            ("account.move", ["company_id", "invoice_user_id"]),
+            ("account.move.line", ["move_id"]),
+            ("sale.order", ["user_id"]),
+            ("sale.order.line", ["order_id", "invoice_lines"]),
+            ("res.users", ["sale_team_id"]),
+        ):
+            self.env[model].flush_model(names)
+        for model in ("commission.split", "commission.plan", "commission.settlement"):
+            self.env[model].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH locked AS (
+                    SELECT id, company_id FROM account_move WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
+                )
+                SELECT share.move_id, share.user_id, share.share, locked.company_id, %(plan)s,
+                       ARRAY(SELECT ARRAY[settlement.date_from, settlement.date_to]
+                               FROM commission_settlement settlement
+                              WHERE settlement.user_id = share.user_id AND settlement.company_id = locked.company_id
+                                AND settlement.state != 'draft')
+                  FROM (%(shares)s) share
+                  JOIN locked ON locked.id = share.move_id
+                 WHERE share.user_id IS NOT NULL
+                """,
+                ids=invoices.ids,
+                plan=self.env["commission.plan"]._plan_for_sql(SQL("locked.company_id"), SQL("share.user_id")),
+                shares=self.env["commission.split"]._shares_sql(SQL("m.id IN (SELECT id FROM locked)")),
+            )
+        )
+        shares, plan_ids, locked = {}, {}, {}
+        for move_id, user_id, share, company_id, plan_id, periods in rows:
+            shares.setdefault(move_id, []).append((user_id, float(share)))
+            if plan_id:
+                plan_ids[(company_id, user_id)] = plan_id
+            if periods:
+                locked[(company_id, user_id)] = sorted({(date_from, date_to) for date_from, date_to in periods})
+        plans = self.env["commission.plan"].sudo().browse(set(plan_ids.values()))
+        by_id = {plan.id: plan for plan in plans}
+        return shares, {key: by_id[plan_id] for key, plan_id in plan_ids.items()}, locked
+
+    def _commission_create_lines(self, new=False):
         """Commission lines of these reconciliations, with a constant number of queries
-        whatever their number: salespeople and plans are read for all invoices at once,
-        the lines are inserted together."""
+        whatever their number: salespeople and plans are read for all invoices at once
+        (with their lock), the lines are inserted together. `new` reconciliations (just
+        created) have earned nothing yet: no need to look."""
         collections = self._commission_collections()
         if not collections:
             return self.env["commission.line"]
         invoices = self.env["account.move"].union(*(invoice for _p, invoice, _d, _c in collections))
         commission_line = self.env["commission.line"].sudo()
-        commission_line._lock_invoices(invoices)
-        earned = commission_line._earned_pairs(self)
-        shares = self.env["commission.split"].sudo()._shares_of(invoices)
-        salespeople = {
-            (invoice.company_id.id, user_id) for invoice in invoices for user_id, _share in shares.get(invoice.id, [])
-        }
-        plans = self.env["commission.plan"].sudo()._plans_for(salespeople)
+        shares, plans, locked = self._commission_shares_and_plans(invoices)
+        earned = set() if new else commission_line._earned_pairs(self)
         collected_before = commission_line._collected_by_tier_period(plans, [date for _p, _i, date, _c in collections])
         vals_list = []
         for partial, invoice, date, collected_total in collections:
@@ -247,4 +263,4 @@ class AccountPartialReconcile(models.Model):
                         "amount": company.currency_id.round(amount),
                     }
                 )
-        return commission_line._insert_lines(vals_list)
+        return commission_line._insert_lines(vals_list, locked)

@@ -94,8 +94,9 @@ class CommissionLine(models.Model):
         return locked
 
     @api.model
-    def _shift_into_open_periods(self, vals_list):
-        locked = self._locked_periods(self.env["res.users"].browse({vals["user_id"] for vals in vals_list}))
+    def _shift_into_open_periods(self, vals_list, locked=None):
+        if locked is None:
+            locked = self._locked_periods(self.env["res.users"].browse({vals["user_id"] for vals in vals_list}))
         for vals in vals_list:
             date = fields.Date.to_date(vals["date"])
             vals["date"] = self._first_open_date(vals["user_id"], vals["company_id"], date, locked)
@@ -106,13 +107,14 @@ class CommissionLine(models.Model):
         return super().create(self._shift_into_open_periods(vals_list))
 
     @api.model
-    def _insert_lines(self, vals_list):
+    def _insert_lines(self, vals_list, locked=None):
         """Create lines with one INSERT: reconciling a bank statement or importing payments
         can make tens of thousands at once, far too slow for the ORM's create. The lines
-        have no computed stored field nor inverse to maintain."""
+        have no computed stored field nor inverse to maintain. `locked`: the validated
+        periods of the salespeople (``_locked_periods``) when already read."""
         if not vals_list:
             return self.browse()
-        self._shift_into_open_periods(vals_list)
+        self._shift_into_open_periods(vals_list, locked)
         columns = [(name, self._fields[name].column_type[1]) for name in INSERTED_COLUMNS]
         # No flush: the INSERT reads nothing, and the rows it refers to are in the database
         # (the ORM inserts records when it creates them). A line already there (the same
@@ -146,22 +148,32 @@ class CommissionLine(models.Model):
         tiered = {key: plan for key, plan in plans.items() if plan.tier_ids}
         if not tiered or not dates:
             return collected
-        self._lock_salespeople({user_id for _company, user_id in tiered})
         first, last = min(dates), max(dates)
-        groups = self._read_group(
-            [
-                ("company_id", "in", list({company_id for company_id, _user in tiered})),
-                ("user_id", "in", list({user_id for _company, user_id in tiered})),
-                ("collection_date", ">=", min(plan._period_start(first) for plan in tiered.values())),
-                ("collection_date", "<=", max(date_utils.end_of(last, plan.tier_period) for plan in tiered.values())),
-            ],
-            ["company_id", "user_id", "collection_date:month"],
-            ["collected:sum"],
+        self.flush_model(["company_id", "user_id", "collection_date", "collected"])
+        # The salespeople locked (see _lock_salespeople) and their collections read at once.
+        groups = self.env.execute_query(
+            SQL(
+                """
+                WITH locked AS (
+                    UPDATE res_users SET write_date = write_date WHERE id = ANY(%(users)s) RETURNING id
+                )
+                SELECT line.company_id, line.user_id, date_trunc('month', line.collection_date)::date,
+                       SUM(line.collected)
+                  FROM commission_line line
+                 WHERE line.user_id IN (SELECT id FROM locked) AND line.company_id = ANY(%(companies)s)
+                   AND line.collection_date >= %(first)s AND line.collection_date <= %(last)s
+                 GROUP BY 1, 2, 3
+                """,
+                users=sorted({user_id for _company, user_id in tiered}),
+                companies=list({company_id for company_id, _user in tiered}),
+                first=min(plan._period_start(first) for plan in tiered.values()),
+                last=max(date_utils.end_of(last, plan.tier_period) for plan in tiered.values()),
+            )
         )
-        for company, user, month, amount in groups:
-            plan = tiered.get((company.id, user.id))
+        for company_id, user_id, month, amount in groups:
+            plan = tiered.get((company_id, user_id))
             if plan:
-                collected[(company.id, user.id, plan._period_start(fields.Date.to_date(month)))] += amount
+                collected[(company_id, user_id, plan._period_start(month))] += float(amount)
         return collected
 
     @api.model
