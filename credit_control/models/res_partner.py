@@ -488,7 +488,12 @@ class ResPartner(models.Model):
         # Orders being edited (a form's onchange) are read as saved; a new invoice address has
         # nothing saved to read (the caller reads it through the ORM).
         invoice_partners = [
-            (index, order.partner_invoice_id._origin.id, order.payment_term_id._origin.id or None)
+            (
+                index,
+                order._origin.id or 0,
+                order.partner_invoice_id._origin.id,
+                order.payment_term_id._origin.id or None,
+            )
             for index, order in enumerate(orders)
             if order.partner_invoice_id._origin.id
         ]
@@ -513,6 +518,7 @@ class ResPartner(models.Model):
         )
         (dirty - orders).flush_recordset()  # other orders' pending changes count in the order book
         orders.flush_recordset(["transaction_ids"])
+        self.env["payment.transaction"].flush_model(["sale_order_ids"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -525,13 +531,13 @@ class ResPartner(models.Model):
                                     ON partner.id = usr.partner_id WHERE usr.id = %(uid)s),
                                 'UTC'))::date AS today
                 ), current_order AS (
-                    SELECT o.order_id, o.term_id, invoice.commercial_partner_id AS debtor_id
-                      FROM (VALUES %(values)s) AS o (order_id, invoice_partner_id, term_id)
+                    SELECT o.order_id, o.sale_id, o.term_id, invoice.commercial_partner_id AS debtor_id
+                      FROM (VALUES %(values)s) AS o (order_id, sale_id, invoice_partner_id, term_id)
                       JOIN res_partner invoice ON invoice.id = o.invoice_partner_id
                 )
                 SELECT local.today, company.credit_policy, company.credit_overdue_days, currency.id,
                        currency.rounding, c.order_id, c.debtor_id, debtor.credit_require_client_ref,
-                       EXISTS (SELECT 1 FROM sale_order_transaction_rel rel WHERE rel.sale_order_id = c.order_id),
+                       EXISTS (SELECT 1 FROM sale_order_transaction_rel rel WHERE rel.sale_order_id = c.sale_id),
                        -- account.payment.term._is_immediate, for customers on cash in advance
                        c.term_id IS NOT NULL AND NOT EXISTS (
                             SELECT 1 FROM account_payment_term_line term_line
@@ -577,7 +583,7 @@ class ResPartner(models.Model):
                          LIMIT 1
                   ) cover ON true
                 """,
-                values=SQL(", ").join(SQL("(%s, %s, %s::int)", *values) for values in invoice_partners),
+                values=SQL(", ").join(SQL("(%s, %s, %s, %s::int)", *values) for values in invoice_partners),
                 company=str(company.id),
                 company_id=company.id,
                 current=tuple(orders._origin.ids) or (0,),
