@@ -6,8 +6,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_odoo
 pg_ensure
 db="credit_bench_$(date +%s)_$$"
-trap 'dropdb --if-exists "$db" 2>/dev/null || true; rm -rf "$LOCAL/data/filestore/$db"' EXIT
+trap 'for name in "$db" "${db}_plain"; do dropdb --if-exists "$name" 2>/dev/null || true; rm -rf "$LOCAL/data/filestore/$name"; done' EXIT
 (cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "$db" -m "$(project_addons)" --no-demo --cache-max-age 7)
+# Plain Odoo beside it, for the benchmarks that compare with it (BENCH_PLAIN_DB).
+(cd "$ROOT" && click-odoo-initdb -c "$ODOO_CONF" -n "${db}_plain" -m "$DEMO_APPS" --no-demo --cache-max-age 7)
+export BENCH_PLAIN_DB="${db}_plain"
 scripts=("$@")
 [ ${#scripts[@]} -gt 0 ] || scripts=("$ROOT"/benchmarks/bench_*.py)
 for script in "${scripts[@]}"; do

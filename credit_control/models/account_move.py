@@ -12,6 +12,11 @@ class AccountMove(models.Model):
         help="The customer disputes this invoice: its dunning is paused until the dispute is "
         "closed. Set by the dispute register, or by hand.",
     )
+    credit_invoice_warning = fields.Text(
+        string="Credit Warning",
+        compute="_compute_credit_invoice_warning",
+        help="The customer's limit in force, its policy and the exposure the credit check counts.",
+    )
     dunning_stage_id = fields.Many2one(
         "credit.dunning.stage",
         copy=False,
@@ -66,12 +71,14 @@ class AccountMove(models.Model):
         for move in self:
             move.dunning_next_stage_id, move.dunning_next_date = steps.get(move._origin.id, (False, False))
 
-    @api.depends("company_id", "partner_id", "tax_totals", "currency_id")
-    def _compute_partner_credit_warning(self):
+    @api.depends("company_id", "partner_id", "tax_totals", "currency_id", "state", "move_type")
+    def _compute_credit_invoice_warning(self):
         """The banner of a draft invoice reads the limit in force (a temporary one while it
-        lasts) and the exposure the credit check counts, not Odoo's permanent limit only."""
+        lasts) and the exposure the credit check counts, not Odoo's permanent limit only.
+        Odoo's own banner (partner_credit_warning) stays as Odoo computes it; the form shows
+        this one in its place."""
         for move in self:
-            move.partner_credit_warning = move._credit_invoice_warning()
+            move.credit_invoice_warning = move._credit_invoice_warning()
 
     def _credit_invoice_warning(self):
         self.ensure_one()

@@ -194,10 +194,11 @@ class CreditIntakeRule(models.Model):
     # Evaluation
     # ------------------------------------------------------------------
     @api.model
-    def _evaluate_orders(self, orders, paid_in_full=None):
+    def _evaluate_orders(self, orders, paid_in_full=None, facts=None):
         """What the active rules find on each order, without acting on it.
 
         :param paid_in_full: {order id: bool}; an order paid in full online needs no payment terms
+        :param facts: {order id: its debtor's facts read by the gate (res.partner._credit_gate_read)}
         :return: {order id: [{rule_id, check, mode, message, customer_message}, ...]}
         """
         results = {}
@@ -207,7 +208,11 @@ class CreditIntakeRule(models.Model):
             for check, (rule_id, mode, country_ids) in rules.items():
                 if check == "payment_term" and (paid_in_full or {}).get(order.id):
                     continue
-                for message in self._check_order(check, order, country_ids):
+                if check == "client_ref" and (facts or {}).get(order.id):
+                    messages = self._check_order_client_ref(order, country_ids, facts[order.id])
+                else:
+                    messages = self._check_order(check, order, country_ids)
+                for message in messages:
                     items.append(
                         {
                             "rule_id": rule_id,
@@ -285,9 +290,14 @@ class CreditIntakeRule(models.Model):
         ]
 
     @api.model
-    def _check_order_client_ref(self, order, country_ids):
-        debtor = order.partner_invoice_id.commercial_partner_id
-        if not debtor.credit_require_client_ref or order.client_order_ref:
+    def _check_order_client_ref(self, order, country_ids, facts=None):
+        if order.client_order_ref:
+            return []
+        if facts is not None:  # read by the gate with the rest
+            requires_ref = facts["credit_require_client_ref"]
+        else:
+            requires_ref = order.partner_invoice_id.commercial_partner_id.credit_require_client_ref
+        if not requires_ref:
             return []
         return [
             _(

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from .credit_aged_balance import AGED_BUCKETS
+from .credit_insurance_cover import IN_FORCE_STATES
 from .credit_intake_audit import AUDITED_PARTNER_FIELDS
 from .res_company import CREDIT_POLICIES
 
@@ -18,6 +19,14 @@ CREDIT_DECISION_FIELDS = (
 )
 # What protects a customer's credit: set in any company, only finance may weaken it.
 CREDIT_PROTECTION_FIELDS = ("credit_limit", "credit_policy", "credit_cash_in_advance", "credit_limit_temporary")
+# The debtor's fields the credit gate decides on (company-dependent all).
+CREDIT_GATE_PARTNER_FIELDS = (
+    "credit_policy",
+    "credit_cash_in_advance",
+    "credit_limit",
+    "credit_limit_temporary",
+    "credit_limit_temporary_until",
+)
 # Who reads a customer's balances, as Odoo's own credit and debit fields: accountants and
 # auditors. Salespeople read the exposure on their own quotations (sale.order).
 ACCOUNTING_READERS = "account.group_account_invoice,account.group_account_readonly"
@@ -269,6 +278,38 @@ class ResPartner(models.Model):
             return insured
         return partner.credit_limit
 
+    @api.model
+    def _credit_policy_of(self, facts):
+        """_get_credit_policy, from the gate's facts (_credit_gate_read)."""
+        return facts["credit_policy"] or facts["company_policy"] or "alert"
+
+    @api.model
+    def _credit_limit_of(self, facts, today):
+        """_get_credit_limit_in_force, from the gate's facts (_credit_gate_read)."""
+        until = facts["credit_limit_temporary_until"]
+        if until and until >= today:
+            return facts["credit_limit_temporary"] or 0.0
+        if facts["insured"] is not None:
+            return facts["insured"]
+        return facts["credit_limit"] or 0.0
+
+    def _credit_gate_facts(self):
+        """The gate's facts of this debtor, read through the ORM."""
+        self.ensure_one()
+        partner = self.sudo()
+        facts = {fname: partner[fname] for fname in CREDIT_GATE_PARTNER_FIELDS}
+        facts["insured"] = partner._get_credit_insured_limit()
+        facts["credit_require_client_ref"] = partner.credit_require_client_ref
+        facts["today"] = fields.Date.context_today(self)
+        company = self.env.company
+        facts.update(
+            company_policy=company.credit_policy,
+            company_overdue_days=company.credit_overdue_days,
+            company_currency_id=company.currency_id.id,
+            company_rounding=company.currency_id.rounding,
+        )
+        return facts
+
     # The receivable items the credit check counts, in one place for every query below. The
     # test on reconciled is written as Odoo's partial index on unreconciled items expects it.
     def _credit_open_items_condition(self):
@@ -436,6 +477,158 @@ class ResPartner(models.Model):
         ]
         for pid, currency, amount, key in book:
             result[pid][key] += currency._convert(amount or 0.0, company.currency_id, company, today)
+
+    @api.model
+    def _credit_gate_read(self, company, orders):
+        """What the gate needs to decide on ``orders`` (all of ``company``), in one query: for
+        each order its debtor and whether it has payment transactions; for each debtor its
+        credit fields in the company, its open receivables (the balances kept on its contacts),
+        the order book of its other confirmed orders by currency, and its insurance cover in
+        force. The orders' own columns come from the cache: the orders are not flushed, so that
+        Odoo writes the confirmation in one UPDATE.
+
+        :return: {order id: (debtor id, has transactions, immediate payment term)} (orders with a
+            saved invoice address),
+            {debtor id: {field: value, today,
+            receivable, oldest_due_date, book: {currency id: amount}, insured}}
+        """
+        # Orders being edited (a form's onchange) are read as saved; a new invoice address has
+        # nothing saved to read (the caller reads it through the ORM).
+        invoice_partners = [
+            (
+                index,
+                order._origin.id or 0,
+                order.partner_invoice_id._origin.id,
+                order.payment_term_id._origin.id or None,
+            )
+            for index, order in enumerate(orders)
+            if order.partner_invoice_id._origin.id
+        ]
+        if not invoice_partners:
+            return {}, {}
+        tz = self.env.context.get("tz")
+        self.flush_model(
+            ["commercial_partner_id", "credit_open_balances", "credit_require_client_ref", *CREDIT_GATE_PARTNER_FIELDS]
+        )
+        self.env["res.company"].flush_model(
+            ["credit_policy", "credit_overdue_days", "credit_insurance_limit", "currency_id"]
+        )
+        self.env["credit.insurance.cover"].flush_model()
+        self.env["account.payment.term.line"].flush_model(["payment_id", "nb_days", "delay_type"])
+        sale_orders = self.env["sale.order"]
+        dirty = sale_orders.browse(
+            {
+                rid
+                for fname in ("state", "company_id", "currency_id", "partner_invoice_id", "credit_amount_to_invoice")
+                for rid in self.env.cache.get_dirty_records(sale_orders, sale_orders._fields[fname])._ids
+            }
+        )
+        (dirty - orders).flush_recordset()  # other orders' pending changes count in the order book
+        orders.flush_recordset(["transaction_ids"])
+        self.env["payment.transaction"].flush_model(["sale_order_ids"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH local AS (
+                    -- fields.Date.context_today, without reading the user's record when the
+                    -- request gives its time zone
+                    SELECT (now() AT TIME ZONE COALESCE(
+                                %(tz)s,
+                                (SELECT partner.tz FROM res_users usr JOIN res_partner partner
+                                    ON partner.id = usr.partner_id WHERE usr.id = %(uid)s),
+                                'UTC'))::date AS today
+                ), current_order AS (
+                    SELECT o.order_id, o.sale_id, o.term_id, invoice.commercial_partner_id AS debtor_id
+                      FROM (VALUES %(values)s) AS o (order_id, sale_id, invoice_partner_id, term_id)
+                      JOIN res_partner invoice ON invoice.id = o.invoice_partner_id
+                )
+                SELECT local.today, company.credit_policy, company.credit_overdue_days, currency.id,
+                       currency.rounding, c.order_id, c.debtor_id, debtor.credit_require_client_ref,
+                       EXISTS (SELECT 1 FROM sale_order_transaction_rel rel WHERE rel.sale_order_id = c.sale_id),
+                       -- account.payment.term._is_immediate, for customers on cash in advance
+                       c.term_id IS NOT NULL AND NOT EXISTS (
+                            SELECT 1 FROM account_payment_term_line term_line
+                             WHERE term_line.payment_id = c.term_id
+                               AND (term_line.nb_days != 0 OR term_line.delay_type != 'days_after')),
+                       debtor.credit_policy -> %(company)s,
+                       debtor.credit_cash_in_advance -> %(company)s,
+                       debtor.credit_limit -> %(company)s,
+                       debtor.credit_limit_temporary -> %(company)s,
+                       debtor.credit_limit_temporary_until -> %(company)s,
+                       balance.total, balance.oldest, book.amounts, cover.amount_granted
+                  FROM local, current_order c
+                  JOIN res_company company ON company.id = %(company_id)s
+                  JOIN res_currency currency ON currency.id = company.currency_id
+                  JOIN res_partner debtor ON debtor.id = c.debtor_id
+                  LEFT JOIN LATERAL (
+                        SELECT SUM((contact.credit_open_balances -> %(company)s ->> 0)::numeric) AS total,
+                               MIN((contact.credit_open_balances -> %(company)s ->> 1)::date) AS oldest
+                          FROM res_partner contact
+                         WHERE contact.commercial_partner_id = debtor.id
+                           AND contact.credit_open_balances ? %(company)s
+                  ) balance ON true
+                  LEFT JOIN LATERAL (
+                        SELECT json_object_agg(by_currency.currency_id, by_currency.amount) AS amounts
+                          FROM (SELECT sale.currency_id, SUM(sale.credit_amount_to_invoice) AS amount
+                                  FROM sale_order sale
+                                  JOIN res_partner partner ON partner.id = sale.partner_invoice_id
+                                 WHERE partner.commercial_partner_id = debtor.id
+                                   AND sale.company_id = %(company_id)s
+                                   AND sale.state = 'sale'
+                                   AND sale.id NOT IN %(current)s
+                              GROUP BY 1) by_currency
+                  ) book ON true
+                  LEFT JOIN LATERAL (
+                        SELECT cover.amount_granted
+                          FROM credit_insurance_cover cover
+                         WHERE company.credit_insurance_limit AND cover.partner_id = debtor.id
+                           AND cover.company_id = %(company_id)s
+                           AND cover.state IN %(cover_states)s
+                           AND cover.date_start <= local.today
+                           AND (cover.date_end IS NULL OR cover.date_end >= local.today)
+                         ORDER BY cover.id
+                         LIMIT 1
+                  ) cover ON true
+                """,
+                values=SQL(", ").join(SQL("(%s, %s, %s, %s::int)", *values) for values in invoice_partners),
+                company=str(company.id),
+                company_id=company.id,
+                current=tuple(orders._origin.ids) or (0,),
+                cover_states=IN_FORCE_STATES,
+                tz=tz,
+                uid=self.env.uid,
+            )
+        )
+        fallbacks = {
+            fname: self._fields[fname].get_company_dependent_fallback(self.with_company(company))
+            for fname in CREDIT_GATE_PARTNER_FIELDS
+        }
+        by_order, debtors = {}, {}
+        for row in rows:
+            today, company_policy, overdue_days, currency_id, rounding, order_id, debtor_id = row[:7]
+            requires_ref, has_transactions, immediate, *values, total, oldest, book, insured = row[7:]
+            by_order[orders[order_id].id] = (debtor_id, has_transactions, immediate)
+            facts = {
+                fname: fallbacks[fname] if value is None else value
+                for fname, value in zip(CREDIT_GATE_PARTNER_FIELDS, values, strict=True)
+            }
+            until = facts["credit_limit_temporary_until"]
+            if isinstance(until, str):
+                facts["credit_limit_temporary_until"] = fields.Date.to_date(until)
+            facts.update(
+                today=today,
+                company_policy=company_policy,
+                company_overdue_days=overdue_days or 0,
+                company_currency_id=currency_id,
+                company_rounding=float(rounding),
+                credit_require_client_ref=requires_ref,
+                receivable=float(total or 0.0),
+                oldest_due_date=oldest,
+                book={int(currency_id): amount or 0.0 for currency_id, amount in (book or {}).items()},
+                insured=insured,
+            )
+            debtors[debtor_id] = facts
+        return by_order, debtors
 
     # ------------------------------------------------------------------
     # Protection of the decision fields

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_compare, format_amount, format_date
+from odoo.tools import SQL, float_compare, float_round, format_amount, format_date
 
 from ..exceptions import CreditHoldError
 
@@ -122,12 +122,6 @@ class SaleOrder(models.Model):
         )
         return result
 
-    @api.depends("company_id", "partner_id", "amount_total")
-    def _compute_partner_credit_warning(self):
-        """Odoo's banner knows neither the temporary limit nor the customer's policy: on a
-        quotation, the credit banner of this addon is the only one (credit_hold_message)."""
-        self.partner_credit_warning = ""
-
     @api.depends(
         "order_line.price_total",
         "order_line.product_uom_qty",
@@ -193,29 +187,94 @@ class SaleOrder(models.Model):
         rules = self.env["credit.intake.rule"]
         for company, company_orders in self.grouped("company_id").items():
             orders = company_orders.with_company(company)
-            debtors = orders.partner_invoice_id.commercial_partner_id.with_company(company)
-            to_measure = debtors.filtered(lambda debtor: debtor._get_credit_policy() != "none")
-            if lock and to_measure:
-                self._credit_lock_partners(to_measure)
-            exposures = to_measure._get_credit_exposure(company, current_orders=orders)
-            if company.credit_insurance_limit:  # the covers in force of all the customers, in one query
-                debtors.sudo().mapped("credit_insurance_cover_id")
-            paid = {order.id: order._credit_is_paid_in_full() for order in orders}
-            intake = rules._evaluate_orders(orders, paid_in_full=paid)
+            partners = self.env["res.partner"].with_company(company)
+            by_order, facts = partners._credit_gate_read(company, orders)
+            measured = [pid for pid, debtor in facts.items() if partners._credit_policy_of(debtor) != "none"]
+            if lock and measured:
+                self._credit_lock_partners(partners.browse(measured))
+            exposures = self._credit_exposures(company, orders, by_order, facts, measured)
+            # No payment transaction (the gate read says so): nothing paid to read.
+            paid = {
+                order.id: by_order.get(order.id, (None, True))[1] and order._credit_is_paid_in_full()
+                for order in orders
+            }
+            debtor_of = {order_id: read[0] for order_id, read in by_order.items()}
+            intake = rules._evaluate_orders(
+                orders, paid_in_full=paid, facts={order_id: facts[pid] for order_id, pid in debtor_of.items()}
+            )
             for order in orders:
+                debtor_id = debtor_of.get(order.id)
                 results[order.id] = order._credit_evaluate_order(
-                    exposures, (increase or {}).get(order.id, 0.0), intake[order.id], paid[order.id]
+                    exposures,
+                    (increase or {}).get(order.id, 0.0),
+                    intake[order.id],
+                    paid[order.id],
+                    debtor_id=debtor_id,
+                    facts=facts.get(debtor_id),
+                    immediate_term=by_order[order.id][2] if order.id in by_order else None,
                 )
         return results
 
-    def _credit_evaluate_order(self, exposures, increase=0.0, intake=None, paid_in_full=None):
+    @api.model
+    def _credit_exposures(self, company, orders, by_order, facts, measured):
+        """The exposure of the ``measured`` debtors, in the company currency, from the gate's
+        read (res.partner._credit_gate_read): open receivables, the order book of their other
+        confirmed orders, and ``orders`` as current. Only foreign currencies read rates."""
+
+        def convert(currency_id, amount):
+            if currency_id == debtor["company_currency_id"]:  # the company currency, read with the rest
+                return float_round(amount or 0.0, precision_rounding=debtor["company_rounding"])
+            return (
+                self.env["res.currency"]
+                .browse(currency_id)
+                ._convert(amount or 0.0, company.currency_id, company, debtor["today"])
+            )
+
+        exposures = {}
+        for pid in measured:
+            debtor = facts[pid]
+            exposures[pid] = {
+                "receivable": debtor["receivable"],
+                "oldest_due_date": debtor["oldest_due_date"],
+                "order_book": sum(convert(cid, amount) for cid, amount in debtor["book"].items()),
+                "current": 0.0,
+                "overdue": 0,
+                "not_due": 0,
+                "overdue_count": 0,
+                "today": debtor["today"],
+                "rounding": debtor["company_rounding"],
+                "overdue_days": debtor["company_overdue_days"],
+            }
+        for order in orders:
+            exposure = exposures.get(by_order.get(order.id, (None,))[0])
+            if exposure is not None:
+                debtor = facts[by_order[order.id][0]]
+                exposure["current"] += convert(order.currency_id.id, order.credit_amount_to_invoice)
+        return exposures
+
+    def _credit_evaluate_order(
+        self,
+        exposures,
+        increase=0.0,
+        intake=None,
+        paid_in_full=None,
+        *,
+        debtor_id=None,
+        facts=None,
+        immediate_term=None,
+    ):
+        """``facts``: the debtor's credit fields as res.partner._credit_gate_read returns them;
+        without them, they are read from the debtor."""
         self.ensure_one()
-        debtor = self.partner_invoice_id.commercial_partner_id.with_company(self.company_id)
-        currency = self.company_id.currency_id
+        partners = self.env["res.partner"].with_company(self.company_id)
+        debtor = partners.browse(debtor_id) if debtor_id else self.partner_invoice_id.commercial_partner_id
+        debtor = debtor.with_company(self.company_id)
         if paid_in_full is None:
             paid_in_full = self._credit_is_paid_in_full()
         if intake is None:
             intake = self.env["credit.intake.rule"]._evaluate_orders(self, {self.id: paid_in_full})[self.id]
+        if facts is None:
+            facts = debtor._credit_gate_facts()
         result = {
             "intake": intake,
             "missing": [item["message"] for item in intake if item["mode"] == "block"],
@@ -225,24 +284,27 @@ class SaleOrder(models.Model):
             "alert": False,
             "releasable": False,
             "exposure": 0.0,
-            "limit": debtor._get_credit_limit_in_force(),
+            "limit": partners._credit_limit_of(facts, facts["today"]),
             "overdue_invoices": [],
         }
         exposure = exposures.get(debtor.id)
         if exposure and increase:
-            added = self.currency_id._convert(increase, currency, self.company_id, fields.Date.context_today(self))
+            added = self.currency_id._convert(
+                increase, self.company_id.currency_id, self.company_id, fields.Date.context_today(self)
+            )
             exposure = dict(exposure, current=exposure["current"] + added)
         if exposure:
             result["exposure"] = sum(exposure[key] for key in ("receivable", "order_book", "current"))
         if not (paid_in_full or self._credit_is_released(self.amount_total + increase)):
-            hard_reasons = self._credit_cash_in_advance_reasons(debtor)
+            hard_reasons = self._credit_cash_in_advance_reasons(debtor, facts["credit_cash_in_advance"], immediate_term)
             policy_reasons = self._credit_policy_reasons(debtor, exposure, result["limit"]) if exposure else []
-            policy = debtor._get_credit_policy()
+            policy = partners._credit_policy_of(facts)
             result["reasons"] = hard_reasons + policy_reasons
             result["releasable"] = bool(hard_reasons or (policy_reasons and policy == "block"))
             result["alert"] = bool(policy_reasons) and policy == "alert"
         result["blocking"] = bool(result["missing"]) or result["releasable"]
         if result["reasons"]:
+            currency = self.company_id.currency_id
             if exposure and exposure.get("oldest_due_date"):
                 result["overdue_invoices"] = self._credit_overdue_invoices()
             if result["overdue_invoices"]:
@@ -299,8 +361,15 @@ class SaleOrder(models.Model):
             for invoice in invoices
         ]
 
-    def _credit_cash_in_advance_reasons(self, debtor):
-        if debtor.sudo().credit_cash_in_advance and not (self.payment_term_id and self.payment_term_id._is_immediate()):
+    def _credit_cash_in_advance_reasons(self, debtor, cash_in_advance=None, immediate_term=None):
+        """``cash_in_advance`` and ``immediate_term`` as the gate read them, else read here."""
+        if cash_in_advance is None:
+            cash_in_advance = debtor.sudo().credit_cash_in_advance
+        if not cash_in_advance:
+            return []
+        if immediate_term is None:
+            immediate_term = bool(self.payment_term_id) and self.payment_term_id._is_immediate()
+        if not immediate_term:
             return [
                 _(
                     "%(customer)s is on cash in advance: sell with an immediate payment term or have "
@@ -313,16 +382,18 @@ class SaleOrder(models.Model):
     def _credit_policy_reasons(self, debtor, exposure, limit):
         """Over the limit, or an invoice overdue for too long: the reasons, with the figures
         (read in detail only then)."""
-        currency = self.company_id.currency_id
         total = sum(exposure[key] for key in ("receivable", "order_book", "current"))
-        over_limit = limit and float_compare(total, limit, precision_rounding=currency.rounding) > 0
-        max_days = self.company_id.credit_overdue_days
+        rounding = exposure.get("rounding") or self.company_id.currency_id.rounding
+        over_limit = limit and float_compare(total, limit, precision_rounding=rounding) > 0
+        max_days = exposure["overdue_days"] if "overdue_days" in exposure else self.company_id.credit_overdue_days
         oldest = exposure["oldest_due_date"]
-        days_overdue = (fields.Date.context_today(self) - oldest).days if oldest else 0
+        today = exposure.get("today") or fields.Date.context_today(self)
+        days_overdue = (today - oldest).days if oldest else 0
         overdue_hold = max_days and days_overdue > max_days
         if not (over_limit or overdue_hold):
             return []
         detail = debtor._get_credit_exposure(self.company_id, current_orders=self, detailed=True)[debtor.id]
+        currency = self.company_id.currency_id
         reasons = []
         if over_limit:
             reasons.append(
@@ -525,7 +596,9 @@ class SaleOrder(models.Model):
                     order._credit_post_intake_alert(result)
                 order._credit_record_failed_rules(result)
             order.sudo().credit_checked_amount = order.amount_total
-        self.filtered("credit_customer_held")._credit_close_hold_todos()
+        held = self.filtered("credit_customer_held")
+        if held:
+            held._credit_close_hold_todos()
 
     def _credit_close_hold_todos(self):
         """A held order confirmed at last: its salesperson's to-do is done."""
@@ -539,7 +612,9 @@ class SaleOrder(models.Model):
         """Keep which intake rules the order failed at a confirmation attempt that went through
         (alert rules) or held it (portal, online payment)."""
         self.ensure_one()
-        failed = {item["rule_id"] for item in result["intake"]} - set(self.credit_intake_failed_rule_ids.ids)
+        failed = {item["rule_id"] for item in result["intake"]}
+        if failed:  # the recorded rules are read only when there is something to add
+            failed -= set(self.credit_intake_failed_rule_ids.ids)
         if failed:
             self.sudo().credit_intake_failed_rule_ids = [Command.link(rule_id) for rule_id in sorted(failed)]
 

@@ -60,11 +60,20 @@ class TestCreditScreens(CreditControlCommon):
             }
         )
 
+    def _native_banner(self, model):
+        """Odoo's own banner in the form the user opens: the div holding partner_credit_warning."""
+        banners = self._arch(model).xpath("//field[@name='partner_credit_warning']/..")
+        self.assertEqual(len(banners), 1)
+        return banners[0]
+
     def test_native_banner_silent_under_the_temporary_limit(self):
         self._temporary_limit_story()
         order = self.order.with_user(self.salesman)
-        # Odoo's banner would say "reached its credit limit of 1,000" here.
-        self.assertEqual(order.partner_credit_warning, "")
+        # Odoo computes its banner as it does without the suite ("reached its credit limit
+        # of 1,000") ...
+        self.assertIn(self._money(1000.0), order.partner_credit_warning)
+        # ... and the quotation form does not show it: the suite's banner is the only one.
+        self.assertEqual(self._native_banner("sale.order").get("invisible"), "True")
         self.assertFalse(order.credit_hold_message)
         order.action_confirm()
         self.assertEqual(order.state, "sale")
@@ -72,16 +81,23 @@ class TestCreditScreens(CreditControlCommon):
     def test_only_our_banner_over_the_temporary_limit(self):
         self._temporary_limit_story()
         order = self._create_order(1800.0).with_user(self.salesman)
-        self.assertEqual(order.partner_credit_warning, "")
+        self.assertEqual(self._native_banner("sale.order").get("invisible"), "True")
         self.assertIn(self._money(2500.0), order.credit_hold_message)
         self.assertTrue(order.credit_hold_blocking)
+        arch = self._arch("sale.order")
+        self.assertEqual(len(arch.xpath("//div[contains(@class, 'alert')][.//field[@name='credit_hold_message']]")), 2)
 
     def test_invoice_banner_reads_the_limit_in_force(self):
         self._temporary_limit_story()
+        # The invoice form shows the suite's banner in place of Odoo's.
+        self.assertEqual(self._native_banner("account.move").get("invisible"), "True")
+        ours = self._arch("account.move").xpath("//div[field[@name='credit_invoice_warning']]")
+        self.assertEqual(len(ours), 1)
+        self.assertEqual(ours[0].get("invisible"), "not credit_invoice_warning")
         within = self._create_invoice(1500.0, post=False)
-        self.assertEqual(within.partner_credit_warning, "")
+        self.assertEqual(within.credit_invoice_warning, "")
         over = self._create_invoice(1800.0, post=False)
-        warning = over.partner_credit_warning
+        warning = over.credit_invoice_warning
         self.assertIn(self._money(2500.0), warning)
         self.assertNotIn(self._money(1000.0), warning)
         self.assertIn(self._money(100.0), warning)  # 800 + 1,800 - 2,500
@@ -92,12 +108,12 @@ class TestCreditScreens(CreditControlCommon):
         self.customer.credit_limit = 1400.0
         self.order.action_confirm()
         invoice = self.order._create_invoices()
-        self.assertEqual(invoice.partner_credit_warning, "")
+        self.assertEqual(invoice.credit_invoice_warning, "")
 
     def test_invoice_banner_follows_the_policy(self):
         self.company.account_use_credit_limit = True
         self.customer.credit_policy = "none"
-        self.assertEqual(self._create_invoice(5000.0, post=False).partner_credit_warning, "")
+        self.assertEqual(self._create_invoice(5000.0, post=False).credit_invoice_warning, "")
 
     # 3. The decision proposes what lets the order through
     def _decision_form(self, order=None):

@@ -1,0 +1,185 @@
+"""Confirmation at plain Odoo's cost: the gate adds the row lock and one read, nothing more.
+
+Two measures, neither patching anything:
+
+- the gate itself (``_credit_evaluate(lock=True)``, what ``write`` runs when an order is
+  confirmed) is counted with ``assertQueryCount`` on orders loaded as Odoo's confirmation
+  loads them first;
+- a whole ``action_confirm`` is traced with Odoo's own query hooks (``query_hooks`` of the
+  thread, as Odoo's profiler uses them): each query belongs to the addon whose code is the
+  nearest on the stack. The suite's queries must be exactly the lock and the read, and the
+  order must be written by one UPDATE (not split in two by a flush of the gate).
+
+The count of plain Odoo's confirmation on a database without the suite is measured side by
+side by benchmarks/bench_credit_check.py (README, "The confirmation gate").
+"""
+
+import os
+import threading
+import traceback
+from contextlib import contextmanager
+
+from odoo.tests import tagged
+
+import odoo.addons
+
+from .common import CreditControlCommon
+
+# The repository of the suite's addons (this file is in credit_control/tests).
+SUITE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
+ADDONS_ROOTS = tuple(os.path.abspath(path) + os.sep for path in odoo.addons.__path__)
+
+
+def _owner(stack):
+    """The addon code nearest to the query: 'suite', 'odoo', or None (Odoo's core, tests)."""
+    for frame in reversed(stack):
+        if frame.filename.startswith("<"):  # generated code (decorators), no file
+            continue
+        filename = os.path.abspath(frame.filename)
+        if f"{os.sep}tests{os.sep}" in filename:
+            continue
+        if filename.startswith(SUITE_ROOT):
+            return "suite"
+        if filename.startswith(ADDONS_ROOTS):
+            return "odoo"
+    return None
+
+
+@tagged("post_install", "-at_install")
+class TestCreditConfirmQueries(CreditControlCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.credit_limit = 1_000_000.0
+        cls.others = cls.customer.copy({"name": "Cave Saint-Nicolas"}) | cls.customer.copy(
+            {"name": "Bistrot de la Gare"}
+        )
+        cls.others.credit_limit = 1_000_000.0
+
+    def _history(self, customers):
+        for customer in customers:
+            self._create_invoice(800.0, days_overdue=15, partner=customer)
+            self._create_invoice(300.0, days_overdue=-20, partner=customer)
+            self._create_order(200.0, partner=customer).action_confirm()
+
+    def _quotations(self, customers, count):
+        orders = self.env["sale.order"]
+        for index in range(count):
+            orders |= self._create_order(50.0 + index, partner=customers[index % len(customers)])
+        # The rules and currencies cached, as after a first confirmation in the worker.
+        orders._credit_evaluate()
+        self.env.flush_all()
+        return orders
+
+    @contextmanager
+    def _traced(self):
+        """Every query of the block, with the addon it belongs to."""
+        queries = []
+
+        def hook(cr, query, params, start, delay):
+            queries.append((_owner(traceback.extract_stack()[:-1]), " ".join(str(query).split())))
+
+        thread = threading.current_thread()
+        previous = getattr(thread, "query_hooks", ())
+        thread.query_hooks = (*previous, hook)
+        try:
+            yield queries
+        finally:
+            thread.query_hooks = previous
+
+    def _scenarios(self):
+        customers = self.customer | self.others
+        return [
+            ("one order, no history, block", self.customer, 1, "block", False),
+            ("one order, no history, alert", self.customer, 1, "alert", False),
+            ("one order, history, block", self.customer, 1, "block", True),
+            ("one order, history, alert", self.customer, 1, "alert", True),
+            ("five orders of one customer", self.customer, 5, "block", True),
+            ("six orders of three customers", customers, 6, "block", True),
+            ("six orders of three customers, alert", customers, 6, "alert", True),
+        ]
+
+    def _prepare(self, customers, count, policy, history):
+        customers.credit_policy = policy
+        if history:
+            self._history(customers)
+        return self._quotations(customers, count)
+
+    def test_gate_issues_the_lock_and_one_read(self):
+        for label, customers, count, policy, history in self._scenarios():
+            with self.subTest(label), self.env.cr.savepoint(flush=False) as savepoint:
+                orders = self._prepare(customers, count, policy, history)
+                self.env.invalidate_all()
+                orders.mapped("name")  # the orders, as Odoo's confirmation reads them first
+                with self.assertQueryCount(2):  # the lock, the read
+                    evaluation = orders._credit_evaluate(lock=True)
+                self.assertFalse(any(result["blocking"] or result["reasons"] for result in evaluation.values()))
+                savepoint.rollback()
+
+    def test_gate_reads_the_insurance_cover_and_cash_in_advance_with_the_rest(self):
+        self.company.credit_insurance_limit = True
+        self.env["credit.insurance.cover"].create(
+            {
+                "partner_id": self.customer.id,
+                "insurer_id": self.others[0].id,
+                "amount_requested": 500_000.0,
+                "amount_granted": 500_000.0,
+                "date_start": self.today,
+                "state": "granted",
+            }
+        )
+        self.others.credit_cash_in_advance = True
+        orders = self._quotations(self.customer | self.others, 3)
+        orders[1:].payment_term_id = self.env.ref("account.account_payment_term_immediate")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        orders.mapped("name")
+        with self.assertQueryCount(2):
+            evaluation = orders._credit_evaluate(lock=True)
+        self.assertEqual(evaluation[orders[0].id]["limit"], 500_000.0)  # the cover, read with the rest
+        self.assertFalse(any(result["blocking"] for result in evaluation.values()))
+        # Cash in advance on 30 days is held, from the same read.
+        orders[1].payment_term_id = self.term_30
+        self.assertTrue(orders[1]._credit_evaluate()[orders[1].id]["releasable"])
+
+    def test_whole_confirmation_adds_only_the_lock_and_the_read(self):
+        for label, customers, count, policy, history in self._scenarios():
+            with self.subTest(label), self.env.cr.savepoint(flush=False) as savepoint:
+                orders = self._prepare(customers, count, policy, history)
+                self.env.invalidate_all()  # as in a new request
+                with self._traced() as queries:
+                    orders.action_confirm()
+                    self.env.flush_all()
+                self.assertEqual(set(orders.mapped("state")), {"sale"})
+                ours = [query for owner, query in queries if owner == "suite"]
+                self.assertEqual(len(ours), 2, "\n".join(ours))
+                self.assertTrue(ours[0].startswith("WITH local AS"), ours[0])  # the read
+                self.assertTrue(ours[1].startswith("UPDATE res_partner SET write_date"), ours[1])  # the lock
+                # The orders are written once: their state and what the gate records together
+                # (Odoo groups the UPDATE by the columns written, as without the suite).
+                updates = [query for __, query in queries if query.startswith('UPDATE "sale_order" SET')]
+                self.assertTrue(updates)
+                for update in updates:
+                    self.assertIn('"state" = ', update)
+                    self.assertIn('"credit_checked_amount" = ', update)
+                savepoint.rollback()
+
+    def test_no_payment_transaction_read_without_transactions(self):
+        """The read says which orders have payment transactions: the others read none."""
+        orders = self._quotations(self.customer, 2)
+        self.env.invalidate_all()
+        with self._traced() as queries:
+            orders.action_confirm()
+            self.env.flush_all()
+        self.assertFalse(
+            [query for __, query in queries if "sale_order_transaction_rel" in query and "EXISTS" not in query]
+        )
+
+    def test_a_held_order_still_says_everything(self):
+        """The read holds what the messages need: a blocked order gives its figures."""
+        self._history(self.customer)
+        self.customer.credit_limit = 1000.0
+        order = self._create_order(500.0)
+        with self.assertHold("over its credit limit"):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
