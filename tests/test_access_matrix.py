@@ -48,6 +48,7 @@ MATRIX = {
     "credit.cockpit.exposure":    ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.cockpit.overdue.month": ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.payment.behaviour":   ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
+    "credit.payment.behaviour.month": ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.insurance.cover":     ["----", "A---", "A---", "AAA-", "----", "A---", "----", "----", "----"],
 }
 # Fields the suite adds to Odoo's models, read (R) or not (-) on the user's own records.
@@ -82,6 +83,18 @@ class TestAccessMatrix(AccessCommon):
             ]
         ).write({"active": True, "mode": "alert"})
         cls.targets = {side: cls._targets(side) for side in ("own", "other", "b")}
+
+    @classmethod
+    def _paid_in_full(cls, company, customer):
+        """The month row of an invoice of ``customer`` paid in full today."""
+        env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        invoice = cls._create_invoice(env, customer, customer.user_id, 300.0, cls.today)
+        env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {}
+        )._create_payments()
+        return env["credit.payment.behaviour.month"].search(
+            [("company_id", "=", company.id), ("partner_id", "=", customer.id)]
+        )
 
     @classmethod
     def _targets(cls, side):
@@ -131,6 +144,7 @@ class TestAccessMatrix(AccessCommon):
             "credit.payment.behaviour": cls.env["credit.payment.behaviour"].search(
                 [("company_id", "=", company.id), ("partner_id", "=", customer.commercial_partner_id.id)]
             ),
+            "credit.payment.behaviour.month": cls._paid_in_full(company, customer),
         }
         if side != "b":  # shared between companies
             targets["dispute.reason"] = cls.reason_own if side == "own" else cls.reason_other
