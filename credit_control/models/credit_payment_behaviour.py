@@ -182,7 +182,7 @@ class CreditPaymentBehaviour(models.Model):
         self.env.cr.execute(self._get_promises_query(company_ids, today, scope))
         self.env.cr.execute(self._get_grades_query(company_ids, scope))
         self.env.cr.execute(self._get_proposals_query(company_ids, today, scope))
-        self._update_extra_figures(company_ids, today)
+        self._update_extra_figures(company_ids, today, scope)
         self.invalidate_model()
         self._flag_fallen_grades(company_ids, scope)
 
@@ -440,8 +440,9 @@ class CreditPaymentBehaviour(models.Model):
             scope=scope("behaviour", "partner_id"),
         )
 
-    def _update_extra_figures(self, company_ids, today):
-        """Hook for the figures of other addons (disputes per invoice), set-based too."""
+    def _update_extra_figures(self, company_ids, today, scope):
+        """Hook for the figures of other addons (disputes per invoice), set-based too, on the rows
+        whose partner_id ``scope`` keeps (see _partner_scope)."""
 
     def _flag_fallen_grades(self, company_ids, scope):
         """Finance's to-dos on the customers whose grade fell in this run, once per fall: a review
