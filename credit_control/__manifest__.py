@@ -56,6 +56,7 @@
         "demo/credit_lead_time_demo.xml",
         "demo/credit_intake_audit_demo.xml",
         "demo/credit_insurance_demo.xml",
+        "demo/credit_payment_behaviour_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
