@@ -19,6 +19,7 @@
         "security/credit_insurance_rules.xml",
         "security/credit_collector_worklist_rules.xml",
         "security/credit_cash_forecast_rules.xml",
+        "security/credit_payment_behaviour_month_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_credit_hold.xml",
@@ -43,6 +44,7 @@
         "views/credit_cockpit_views.xml",
         "views/credit_lead_time_report_views.xml",
         "data/credit_payment_behaviour_data.xml",
+        "views/credit_payment_behaviour_month_views.xml",
         "views/credit_payment_behaviour_views.xml",
         "views/credit_intake_audit_views.xml",
         "data/credit_intake_audit_data.xml",
@@ -59,6 +61,7 @@
         "demo/credit_intake_audit_demo.xml",
         "demo/credit_insurance_demo.xml",
         "demo/credit_collector_worklist_demo.xml",
+        "demo/credit_payment_behaviour_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

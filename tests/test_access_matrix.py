@@ -48,6 +48,7 @@ MATRIX = {
     "credit.cockpit.exposure":    ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.cockpit.overdue.month": ["----", "A---", "----", "A---", "----", "A---", "----", "----", "----"],
     "credit.payment.behaviour":   ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
+    "credit.payment.behaviour.month": ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.insurance.cover":     ["----", "A---", "A---", "AAA-", "----", "A---", "----", "----", "----"],
     "credit.cash.forecast":       ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
 }
@@ -83,6 +84,18 @@ class TestAccessMatrix(AccessCommon):
             ]
         ).write({"active": True, "mode": "alert"})
         cls.targets = {side: cls._targets(side) for side in ("own", "other", "b")}
+
+    @classmethod
+    def _paid_in_full(cls, company, customer):
+        """The month row of an invoice of ``customer`` paid in full today."""
+        env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
+        invoice = cls._create_invoice(env, customer, customer.user_id, 300.0, cls.today)
+        env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {}
+        )._create_payments()
+        return env["credit.payment.behaviour.month"].search(
+            [("company_id", "=", company.id), ("partner_id", "=", customer.id)]
+        )
 
     @classmethod
     def _targets(cls, side):
@@ -135,6 +148,7 @@ class TestAccessMatrix(AccessCommon):
             "credit.cash.forecast": cls.env["credit.cash.forecast"]
             .with_context(allowed_company_ids=company.ids)
             .search([("move_id", "=", invoice.id), ("measure", "=", "expected")]),
+            "credit.payment.behaviour.month": cls._paid_in_full(company, customer),
         }
         if side != "b":  # shared between companies
             targets["dispute.reason"] = cls.reason_own if side == "own" else cls.reason_other

@@ -19,10 +19,10 @@ from . import credit_cockpit_exposure
 from . import credit_cockpit_overdue_month
 from . import sale_order_lead_time
 from . import credit_payment_behaviour
-from . import credit_payment_grade_settings
-from . import res_partner_payment_behaviour
+from . import credit_payment_behaviour_month
 from . import credit_intake_audit
 from . import res_users
 from . import credit_insurance_cover
 from . import credit_collector_worklist
 from . import credit_cash_forecast
+from . import account_partial_reconcile

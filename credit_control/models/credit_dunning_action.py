@@ -727,12 +727,10 @@ class CreditDunningAction(models.Model):
             if key in proposed or partner.credit_cash_in_advance or count < action.company_id.dunning_repeat_late_count:
                 continue
             proposed.add(key)  # one proposal per customer, however many of its actions escalate
-            values += self._activity_values(
+            values += self._cash_in_advance_todo(
                 partner,
-                "credit_control.mail_activity_dunning_cash_in_advance",
-                [_("Put %(customer)s on cash in advance?", customer=partner.name)],
-                [action.company_id._get_credit_controller().id or self.env.uid],
-                note=_(
+                action.company_id,
+                _(
                     "Dunning reached the stage %(stage)s for %(amount)s, its escalation number %(count)s within a "
                     "year. Decide with the Credit Decision button.",
                     stage=action.stage_id.name,
@@ -741,6 +739,18 @@ class CreditDunningAction(models.Model):
                 ),
             )
         return values
+
+    @api.model
+    def _cash_in_advance_todo(self, partner, company, note):
+        """Finance's to-do proposing cash in advance for ``partner`` (dunning's escalations, the
+        payment grade E), as ``mail.activity`` values."""
+        return self._activity_values(
+            partner,
+            "credit_control.mail_activity_dunning_cash_in_advance",
+            [_("Put %(customer)s on cash in advance?", customer=partner.name)],
+            [company._get_credit_controller().id or self.env.uid],
+            note=note,
+        )
 
     def _format_amount(self, amount):
         return format_amount(self.env, amount, self.currency_id)

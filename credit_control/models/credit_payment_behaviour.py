@@ -6,12 +6,28 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, format_amount
 
+from .credit_insurance_cover import IN_FORCE_STATES
+
 GRADES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D"), ("E", "E")]
 PROPOSALS = [("limit", "Credit Limit"), ("cash_in_advance", "Cash in Advance")]
 # Periods of the figures, in months, each ending today.
 PERIODS = (3, 6, 12)
 # A trend within this many days of the previous period is stable.
 TREND_STABLE_DAYS = 2
+
+
+def _period_fields(field_type, label, help=None):
+    """One read-only figure per period (PERIODS), the help on the 12-month one."""
+    options = {"digits": (16, 1)} if field_type is fields.Float else {}
+    return tuple(
+        field_type(
+            string=f"{label} ({months} Months)",
+            readonly=True,
+            help=help if months == PERIODS[-1] else None,
+            **options,
+        )
+        for months in PERIODS
+    )
 
 
 class CreditPaymentBehaviour(models.Model):
@@ -27,37 +43,20 @@ class CreditPaymentBehaviour(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
     currency_id = fields.Many2one(related="company_id.currency_id")
     computed_date = fields.Datetime(string="Computed On", readonly=True)
-    invoice_count_3 = fields.Integer(string="Paid Invoices (3 Months)", readonly=True)
-    invoice_count_6 = fields.Integer(string="Paid Invoices (6 Months)", readonly=True)
-    invoice_count_12 = fields.Integer(string="Paid Invoices (12 Months)", readonly=True)
+    invoice_count_3, invoice_count_6, invoice_count_12 = _period_fields(fields.Integer, "Paid Invoices")
     amount_paid_12 = fields.Monetary(string="Paid (12 Months)", readonly=True)
-    terms_3 = fields.Float(string="Terms (3 Months)", digits=(16, 1), readonly=True)
-    terms_6 = fields.Float(string="Terms (6 Months)", digits=(16, 1), readonly=True)
-    terms_12 = fields.Float(
-        string="Terms (12 Months)",
-        digits=(16, 1),
-        readonly=True,
-        help="Average days between invoice and due date, weighted by amount.",
+    terms_3, terms_6, terms_12 = _period_fields(
+        fields.Float, "Terms", help="Average days between invoice and due date, weighted by amount."
     )
-    days_late_3 = fields.Float(string="Days Late (3 Months)", digits=(16, 1), readonly=True)
-    days_late_6 = fields.Float(string="Days Late (6 Months)", digits=(16, 1), readonly=True)
-    days_late_12 = fields.Float(
-        string="Days Late (12 Months)",
-        digits=(16, 1),
-        readonly=True,
+    days_late_3, days_late_6, days_late_12 = _period_fields(
+        fields.Float,
+        "Days Late",
         help="Average days between due date and payment, weighted by amount (negative: paid early).",
     )
-    payment_index_3 = fields.Float(string="Payment Index (3 Months)", digits=(16, 1), readonly=True)
-    payment_index_6 = fields.Float(string="Payment Index (6 Months)", digits=(16, 1), readonly=True)
-    payment_index_12 = fields.Float(
-        string="Payment Index (12 Months)",
-        digits=(16, 1),
-        readonly=True,
-        help="Average days from invoice to payment: terms plus days late.",
+    payment_index_3, payment_index_6, payment_index_12 = _period_fields(
+        fields.Float, "Payment Index", help="Average days from invoice to payment: terms plus days late."
     )
-    late_share_3 = fields.Float(string="Paid Late % (3 Months)", digits=(16, 1), readonly=True)
-    late_share_6 = fields.Float(string="Paid Late % (6 Months)", digits=(16, 1), readonly=True)
-    late_share_12 = fields.Float(string="Paid Late % (12 Months)", digits=(16, 1), readonly=True)
+    late_share_3, late_share_6, late_share_12 = _period_fields(fields.Float, "Paid Late %")
     payment_index_prev_3 = fields.Float(string="Payment Index (3 Months Before)", digits=(16, 1), readonly=True)
     trend_days = fields.Float(
         string="Trend (Days)",
@@ -76,6 +75,11 @@ class CreditPaymentBehaviour(models.Model):
     previous_grade = fields.Selection(GRADES, readonly=True, help="The grade before the last computation.")
     proposal = fields.Selection(PROPOSALS, readonly=True)
     proposed_limit = fields.Monetary(readonly=True)
+    insurance_cap = fields.Monetary(
+        string="Capped by Insurance Cover",
+        readonly=True,
+        help="The cover granted in force that capped the proposed limit (the company limits by insurance cover).",
+    )
     proposal_reason = fields.Char(compute="_compute_proposal_reason", string="Reason")
     current_limit = fields.Monetary(compute="_compute_current_limit", string="Limit in Force")
 
@@ -88,7 +92,7 @@ class CreditPaymentBehaviour(models.Model):
             partner = row.partner_id.sudo().with_company(row.company_id)
             row.current_limit = partner._get_credit_limit_in_force() if partner else 0.0
 
-    @api.depends("proposal", "proposed_limit", "grade")
+    @api.depends("proposal", "proposed_limit", "grade", "insurance_cap")
     def _compute_proposal_reason(self):
         for row in self:
             row.proposal_reason = row._get_proposal_reason()
@@ -108,21 +112,30 @@ class CreditPaymentBehaviour(models.Model):
                 late=round(self.late_share_12, 1),
             )
         if self.proposal == "limit":
-            days = max(self.terms_12 + max(self.days_late_12, 0.0), 0.0)
-            factor = company[f"credit_grade_factor_{self.grade.lower()}"]
-            return _(
-                "Grade %(grade)s: yearly sales %(volume)s / 365 x %(days)s days (terms %(terms)s + late "
-                "%(late)s) x factor %(factor)s, rounded up to the hundred.",
-                grade=self.grade,
-                volume=format_amount(self.env, self.sales_volume, self.currency_id),
-                days=round(days, 1),
-                terms=round(self.terms_12, 1),
-                late=round(max(self.days_late_12, 0.0), 1),
-                factor=factor,
-            )
+            reason = self._get_limit_reason()
+            if self.insurance_cap:
+                reason += " " + _(
+                    "Capped by the insurance cover granted: %(cover)s.",
+                    cover=format_amount(self.env, self.insurance_cap, self.currency_id),
+                )
+            return reason
         if self.grade:
             return _("No sales over the last 12 months: no limit to propose.")
         return _("No invoice paid over the last 12 months: no grade.")
+
+    def _get_limit_reason(self):
+        days = max(self.terms_12 + max(self.days_late_12, 0.0), 0.0)
+        factor = self.company_id[f"credit_grade_factor_{self.grade.lower()}"]
+        return _(
+            "Grade %(grade)s: yearly sales %(volume)s / 365 x %(days)s days (terms %(terms)s + late "
+            "%(late)s) x factor %(factor)s, rounded up to the hundred.",
+            grade=self.grade,
+            volume=format_amount(self.env, self.sales_volume, self.currency_id),
+            days=round(days, 1),
+            terms=round(self.terms_12, 1),
+            late=round(max(self.days_late_12, 0.0), 1),
+            factor=factor,
+        )
 
     def _get_grade_value(self):
         return self.payment_index_12 if self.company_id.credit_grade_basis == "index" else self.days_late_12
@@ -142,33 +155,45 @@ class CreditPaymentBehaviour(models.Model):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
-    def _compute_payment_behaviour(self, companies=None):
-        """Replace the rows of ``companies`` (default: all), whatever their number of customers,
-        with a constant number of queries."""
+    def _compute_payment_behaviour(self, companies=None, partners=None):
+        """Replace the rows of ``companies`` (default: all), of all their customers or of the
+        commercial ``partners`` only, whatever their number, with a constant number of queries."""
         companies = companies or self.env["res.company"].search([])
         if not companies:
+            return
+        partner_ids = tuple(partners.commercial_partner_id.ids) if partners is not None else None
+        if partner_ids == ():
             return
         # The run's own mark (two runs may share a transaction): what it did not write is stale.
         run = SQL("%s::timestamp", datetime.now(timezone.utc).replace(tzinfo=None).isoformat())
         today = fields.Date.context_today(self)
         self.env.flush_all()
         company_ids = tuple(companies.ids)
-        self.env.cr.execute(self._get_figures_query(company_ids, today, run))
+        scope = self._partner_scope(partner_ids)
+        self.env.cr.execute(self._get_figures_query(company_ids, today, run, scope))
         self.env.cr.execute(
             SQL(
-                "DELETE FROM credit_payment_behaviour WHERE company_id IN %s AND computed_date <> %s",
+                "DELETE FROM credit_payment_behaviour WHERE company_id IN %s AND computed_date <> %s AND %s",
                 company_ids,
                 run,
+                scope("partner_id"),
             )
         )
-        self.env.cr.execute(self._get_promises_query(company_ids, today))
-        self.env.cr.execute(self._get_grades_query(company_ids))
-        self.env.cr.execute(self._get_proposals_query(company_ids))
-        self._update_extra_figures(company_ids, today)
+        self.env.cr.execute(self._get_promises_query(company_ids, today, scope))
+        self.env.cr.execute(self._get_grades_query(company_ids, scope))
+        self.env.cr.execute(self._get_proposals_query(company_ids, today, scope))
+        self._update_extra_figures(company_ids, today, scope)
         self.invalidate_model()
-        self._flag_fallen_grades(company_ids)
+        self._flag_fallen_grades(company_ids, scope)
 
-    def _get_figures_query(self, company_ids, today, run):
+    @staticmethod
+    def _partner_scope(partner_ids):
+        """A function giving the condition that keeps ``partner_ids`` in a column (all: TRUE)."""
+        if partner_ids is None:
+            return lambda *column: SQL("TRUE")
+        return lambda *column: SQL("%s IN %s", SQL.identifier(*column), partner_ids)
+
+    def _get_figures_query(self, company_ids, today, run, scope):
         since = {months: today - relativedelta(months=months) for months in PERIODS}
         columns, values = [], []
         for months in PERIODS:
@@ -217,23 +242,7 @@ class CreditPaymentBehaviour(models.Model):
         )
         return SQL(
             """
-            WITH paid AS (
-                SELECT move.commercial_partner_id AS partner_id, move.company_id, line.balance AS amount,
-                       line.date_maturity - move.invoice_date AS terms,
-                       MAX(partial.max_date) - line.date_maturity AS late,
-                       MAX(partial.max_date) AS paid_on
-                  FROM account_move_line line
-                  JOIN account_move move ON move.id = line.move_id
-                  JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-                 WHERE line.company_id IN %(companies)s
-                   AND line.display_type = 'payment_term'
-                   AND line.reconciled
-                   AND line.parent_state = 'posted'
-                   AND line.balance > 0
-                   AND move.move_type = 'out_invoice'
-                   AND move.payment_state <> 'reversed'
-                 GROUP BY line.id, move.id
-                HAVING MAX(partial.max_date) > %(since)s
+            WITH paid AS (%(paid)s
             ), figures AS (
                 SELECT paid.partner_id, paid.company_id, %(values)s
                   FROM paid
@@ -247,6 +256,7 @@ class CreditPaymentBehaviour(models.Model):
                    AND move.move_type IN ('out_invoice', 'out_refund')
                    AND move.state = 'posted'
                    AND move.invoice_date > %(since)s
+                   AND %(move_scope)s
                  GROUP BY move.commercial_partner_id, move.company_id
             ), rows AS (
                 SELECT COALESCE(figures.partner_id, volume.partner_id) AS partner_id,
@@ -273,6 +283,10 @@ class CreditPaymentBehaviour(models.Model):
                SET %(updates)s, previous_grade = credit_payment_behaviour.grade
             """,
             companies=company_ids,
+            paid=self._get_paid_lines_query(
+                SQL("line.company_id IN %s AND %s", company_ids, scope("move", "commercial_partner_id")), since[12]
+            ),
+            move_scope=scope("move", "commercial_partner_id"),
             since=since[12],
             values=SQL(", ").join(
                 SQL("%s AS %s", value, SQL.identifier(name)) for name, value in zip(columns, values, strict=True)
@@ -286,6 +300,33 @@ class CreditPaymentBehaviour(models.Model):
             updates=updates,
         )
 
+    @api.model
+    def _get_paid_lines_query(self, condition, since):
+        """The customer invoices' receivable lines fully paid after ``since``: customer, company,
+        amount, terms, days late, payment date (also read by the chart by month)."""
+        return SQL(
+            """
+                SELECT move.commercial_partner_id AS partner_id, move.company_id, line.balance AS amount,
+                       line.date_maturity - move.invoice_date AS terms,
+                       MAX(partial.max_date) - line.date_maturity AS late,
+                       MAX(partial.max_date) AS paid_on
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
+                 WHERE %s
+                   AND line.display_type = 'payment_term'
+                   AND line.reconciled
+                   AND line.parent_state = 'posted'
+                   AND line.balance > 0
+                   AND move.move_type = 'out_invoice'
+                   AND move.payment_state <> 'reversed'
+                 GROUP BY line.id, move.id
+                HAVING MAX(partial.max_date) > %s
+            """,
+            condition,
+            since,
+        )
+
     def _weighted(self, expression, condition):
         """The average of ``expression`` over the paid lines meeting ``condition``, weighted by amount."""
         return SQL(
@@ -295,7 +336,7 @@ class CreditPaymentBehaviour(models.Model):
             condition,
         )
 
-    def _get_promises_query(self, company_ids, today):
+    def _get_promises_query(self, company_ids, today, scope):
         """Promises to pay that fell due over the last 12 months; one is kept when every invoice
         of its dunning action was paid in full by the promised date."""
         return SQL(
@@ -320,6 +361,7 @@ class CreditPaymentBehaviour(models.Model):
                    AND action.outcome = 'promise'
                    AND action.promise_date < %(today)s
                    AND action.promise_date > %(since)s
+                   AND %(scope)s
                  GROUP BY partner.commercial_partner_id, action.company_id
               ) promises
              WHERE behaviour.partner_id = promises.partner_id AND behaviour.company_id = promises.company_id
@@ -327,9 +369,10 @@ class CreditPaymentBehaviour(models.Model):
             companies=company_ids,
             today=today,
             since=today - relativedelta(months=12),
+            scope=scope("partner", "commercial_partner_id"),
         )
 
-    def _get_grades_query(self, company_ids):
+    def _get_grades_query(self, company_ids, scope):
         value = SQL(
             "CASE WHEN company.credit_grade_basis = 'index' THEN behaviour.payment_index_12 "
             "ELSE behaviour.days_late_12 END"
@@ -344,15 +387,17 @@ class CreditPaymentBehaviour(models.Model):
                                 WHEN %(value)s <= company.credit_grade_d_max THEN 'D'
                                 ELSE 'E' END
               FROM res_company company
-             WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s
+             WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s AND %(scope)s
             """,
             value=value,
             companies=company_ids,
+            scope=scope("behaviour", "partner_id"),
         )
 
-    def _get_proposals_query(self, company_ids):
+    def _get_proposals_query(self, company_ids, today, scope):
         """The README's rule: yearly sales / 365 x (terms + days late) x the grade's factor,
-        rounded up to the hundred; grade E: cash in advance."""
+        rounded up to the hundred, capped by the insurance cover granted in force when the
+        company limits by cover; grade E: cash in advance."""
         amount = SQL(
             """CASE WHEN behaviour.grade IN ('A', 'B', 'C', 'D') THEN
                    CEIL(GREATEST(behaviour.sales_volume, 0) / 365.0
@@ -367,59 +412,103 @@ class CreditPaymentBehaviour(models.Model):
         )
         # One table and the companies, no self-join: the table's statistics may be those of a
         # much smaller run.
+        # The cover in force today, the latest started (as the partner's cover in force); LEAST
+        # ignores its NULL.
+        cover = SQL(
+            """(SELECT cover.amount_granted FROM credit_insurance_cover cover
+                 WHERE company.credit_insurance_limit
+                   AND cover.partner_id = behaviour.partner_id AND cover.company_id = behaviour.company_id
+                   AND cover.state IN %(states)s AND cover.date_start <= %(today)s
+                   AND (cover.date_end IS NULL OR cover.date_end >= %(today)s)
+                 ORDER BY cover.date_start DESC, cover.id DESC LIMIT 1)""",
+            states=IN_FORCE_STATES,
+            today=today,
+        )
         return SQL(
             """
             UPDATE credit_payment_behaviour behaviour
-               SET proposed_limit = %(amount)s,
+               SET proposed_limit = LEAST(%(amount)s, %(cover)s),
+                   insurance_cap = CASE WHEN %(cover)s < %(amount)s THEN %(cover)s END,
                    proposal = CASE WHEN behaviour.grade = 'E' THEN 'cash_in_advance'
                                    WHEN %(amount)s > 0 THEN 'limit' END
               FROM res_company company
-             WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s
+             WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s AND %(scope)s
             """,
             amount=amount,
+            cover=cover,
             companies=company_ids,
+            scope=scope("behaviour", "partner_id"),
         )
 
-    def _update_extra_figures(self, company_ids, today):
-        """Hook for the figures of other addons (disputes per invoice), set-based too."""
+    def _update_extra_figures(self, company_ids, today, scope):
+        """Hook for the figures of other addons (disputes per invoice), set-based too, on the rows
+        whose partner_id ``scope`` keeps (see _partner_scope)."""
 
-    def _flag_fallen_grades(self, company_ids):
-        """A to-do to finance for each customer whose grade fell in this run, unless one is open."""
-        fallen = self.search(
-            [("company_id", "in", company_ids), ("previous_grade", "!=", False), ("grade", "!=", False)]
-        ).filtered(lambda row: row.grade > row.previous_grade)
+    def _flag_fallen_grades(self, company_ids, scope):
+        """Finance's to-dos on the customers whose grade fell in this run, once per fall: a review
+        of the customer, and at grade E dunning's proposal of cash in advance. None where one is
+        still open (the next run finds no fall: previous grade and grade are the same)."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM credit_payment_behaviour
+                    WHERE company_id IN %s AND %s
+                      AND (grade > previous_grade OR (grade = 'E' AND previous_grade IS DISTINCT FROM 'E'))""",
+                company_ids,
+                scope("partner_id"),
+            )
+        )
+        fallen = self.browse(row_id for (row_id,) in self.env.cr.fetchall())
         if not fallen:
             return
-        activity_type = self.env.ref("credit_control.mail_activity_credit_grade_fallen")
-        open_activities = self.env["mail.activity"].search(
+        actions = self.env["credit.dunning.action"]
+        values = []
+        reviewed = fallen.filtered("previous_grade")
+        to_review = reviewed - reviewed._with_open_todo("credit_control.mail_activity_credit_grade_fallen")
+        values += actions._activity_values(
+            self.env["res.partner"].browse([row.partner_id.id for row in to_review]),
+            "credit_control.mail_activity_credit_grade_fallen",
+            [
+                _(
+                    "Payment grade of %(customer)s fell from %(before)s to %(after)s",
+                    customer=row.partner_id.name,
+                    before=row.previous_grade,
+                    after=row.grade,
+                )
+                for row in to_review
+            ],
+            [row.company_id._get_credit_controller().id or self.env.ref("base.user_admin").id for row in to_review],
+        )
+        for row, value in zip(to_review, values, strict=True):
+            value["note"] = row.proposal_reason
+        cash = fallen.filtered(
+            lambda row: (
+                row.proposal == "cash_in_advance"
+                and not row.partner_id.with_company(row.company_id).credit_cash_in_advance
+            )
+        )
+        for row in cash - cash._with_open_todo("credit_control.mail_activity_dunning_cash_in_advance"):
+            values += actions._cash_in_advance_todo(
+                row.partner_id.with_company(row.company_id), row.company_id, row.proposal_reason
+            )
+        # One customer per batch: mail.activity's create subscribes each batch's records once.
+        while values:
+            batch = {value["res_id"]: value for value in reversed(values)}
+            self.env["mail.activity"].create(list(batch.values()))
+            created = {id(value) for value in batch.values()}
+            values = [value for value in values if id(value) not in created]
+
+    def _with_open_todo(self, activity_xmlid):
+        """The rows whose customer has an open to-do of this type."""
+        open_todos = self.env["mail.activity"].search_fetch(
             [
                 ("res_model", "=", "res.partner"),
-                ("res_id", "in", fallen.partner_id.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
+                ("res_id", "in", self.partner_id.ids),
+                ("activity_type_id", "=", self.env.ref(activity_xmlid).id),
+            ],
+            ["res_id"],
         )
-        flagged = set(open_activities.mapped("res_id"))
-        model = self.env["ir.model"]._get_id("res.partner")
-        values = []
-        for row in fallen.filtered(lambda r: r.partner_id.id not in flagged):
-            flagged.add(row.partner_id.id)
-            values.append(
-                {
-                    "res_model_id": model,
-                    "res_id": row.partner_id.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": _(
-                        "Payment grade of %(customer)s fell from %(before)s to %(after)s",
-                        customer=row.partner_id.name,
-                        before=row.previous_grade,
-                        after=row.grade,
-                    ),
-                    "note": row.proposal_reason,
-                    "user_id": row.company_id._get_credit_controller().id or self.env.ref("base.user_admin").id,
-                    "date_deadline": fields.Date.context_today(self),
-                }
-            )
-        self.env["mail.activity"].create(values)
+        partner_ids = set(open_todos.mapped("res_id"))
+        return self.filtered(lambda row: row.partner_id.id in partner_ids)
 
     # ------------------------------------------------------------------
     # Finance applies the proposal

@@ -14,3 +14,13 @@ class ResConfigSettings(models.TransientModel):
     credit_require_vat = fields.Boolean(related="company_id.credit_require_vat", readonly=False)
     credit_insurance_limit = fields.Boolean(related="company_id.credit_insurance_limit", readonly=False)
     credit_insurance_expiry_days = fields.Integer(related="company_id.credit_insurance_expiry_days", readonly=False)
+    # Payment grades and proposed limit
+    credit_grade_basis = fields.Selection(related="company_id.credit_grade_basis", readonly=False)
+    credit_grade_a_max = fields.Integer(related="company_id.credit_grade_a_max", readonly=False)
+    credit_grade_b_max = fields.Integer(related="company_id.credit_grade_b_max", readonly=False)
+    credit_grade_c_max = fields.Integer(related="company_id.credit_grade_c_max", readonly=False)
+    credit_grade_d_max = fields.Integer(related="company_id.credit_grade_d_max", readonly=False)
+    credit_grade_factor_a = fields.Float(related="company_id.credit_grade_factor_a", readonly=False)
+    credit_grade_factor_b = fields.Float(related="company_id.credit_grade_factor_b", readonly=False)
+    credit_grade_factor_c = fields.Float(related="company_id.credit_grade_factor_c", readonly=False)
+    credit_grade_factor_d = fields.Float(related="company_id.credit_grade_factor_d", readonly=False)

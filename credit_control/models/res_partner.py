@@ -1,10 +1,13 @@
+import json
+
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .credit_aged_balance import AGED_BUCKETS
 from .credit_insurance_cover import IN_FORCE_STATES
 from .credit_intake_audit import AUDITED_PARTNER_FIELDS
+from .credit_payment_behaviour import GRADES, PROPOSALS
 from .res_company import CREDIT_POLICIES
 
 # Fields that only finance (the Credit Control group) may change: they decide whether
@@ -985,3 +988,90 @@ class ResPartner(models.Model):
             return None
         cover = self.sudo().credit_insurance_cover_id  # fetched with its amount, for all the customers
         return cover.amount_granted if cover else None
+
+    # ------------------------------------------------------------------
+    # Payment behaviour, grade and proposed limit (credit.payment.behaviour)
+    # ------------------------------------------------------------------
+    credit_payment_behaviour_ids = fields.One2many(
+        "credit.payment.behaviour", "partner_id", string="Payment Behaviour", readonly=True, groups=ACCOUNTING_READERS
+    )
+    # Salespeople see the grade; the figures behind it are finance's and the accountants'.
+    credit_grade = fields.Selection(
+        GRADES,
+        string="Payment Grade",
+        compute="_compute_credit_payment_behaviour",
+        help="How the customer pays this company, from A (on time) to E (repeatedly late); "
+        "computed every night from its paid invoices.",
+    )
+    credit_proposal = fields.Selection(
+        PROPOSALS, string="Proposal", compute="_compute_credit_payment_behaviour", groups=ACCOUNTING_READERS
+    )
+    credit_proposed_limit = fields.Monetary(
+        string="Proposed Limit",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_payment_behaviour",
+        groups=ACCOUNTING_READERS,
+    )
+    credit_proposal_reason = fields.Char(
+        string="Proposal Reason", compute="_compute_credit_payment_behaviour", groups=ACCOUNTING_READERS
+    )
+
+    credit_payment_month_ids = fields.One2many(
+        "credit.payment.behaviour.month",
+        "partner_id",
+        string="Payments by Month",
+        groups=ACCOUNTING_READERS,
+        domain=lambda self: [("company_id", "=", self.env.company.id)],
+    )
+    credit_payment_chart = fields.Text(
+        string="Days Late by Month",
+        compute="_compute_credit_payment_chart",
+        groups=ACCOUNTING_READERS,
+        help="Average days late of the payments of each of the last 12 months.",
+    )
+
+    @api.depends_context("company")
+    def _compute_credit_payment_chart(self):
+        values = self.env["credit.payment.behaviour.month"].sudo()._get_chart_values(self.commercial_partner_id._origin)
+        for partner in self:
+            bars = values.get(partner.commercial_partner_id._origin.id, [])
+            partner.credit_payment_chart = json.dumps([{"key": _("Days Late"), "values": bars}])
+
+    def action_open_credit_payment_months(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.credit_payment_behaviour_month_action")
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["display_name"] = _("Payments of %(customer)s by Month", customer=self.commercial_partner_id.name)
+        return action
+
+    def _get_credit_payment_behaviour(self):
+        """{commercial partner id: its behaviour row in the current company}."""
+        rows = (
+            self.env["credit.payment.behaviour"]
+            .sudo()
+            .search(
+                [("partner_id", "in", self.commercial_partner_id._origin.ids), ("company_id", "=", self.env.company.id)]
+            )
+        )
+        return {row.partner_id.id: row for row in rows}
+
+    @api.depends_context("company")
+    def _compute_credit_payment_behaviour(self):
+        rows = self._get_credit_payment_behaviour()
+        empty = self.env["credit.payment.behaviour"].sudo()
+        for partner in self:
+            row = rows.get(partner.commercial_partner_id._origin.id, empty)
+            partner.credit_grade = row.grade
+            partner.credit_proposal = row.proposal
+            partner.credit_proposed_limit = row.proposed_limit
+            partner.credit_proposal_reason = row.proposal_reason if row else False
+
+    def action_apply_credit_proposal(self):
+        self.ensure_one()
+        row = self._get_credit_payment_behaviour().get(self.commercial_partner_id.id)
+        if not row:
+            raise UserError(_("%(customer)s has no payment behaviour in this company yet.", customer=self.display_name))
+        return row.with_env(self.env).action_apply_proposal()

@@ -1,8 +1,10 @@
+import json
 from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import CreditControlCommon
 
@@ -247,3 +249,172 @@ class TestPaymentBehaviour(CreditControlCommon):
         with self.assertRaises(AccessError):
             self.env["credit.payment.behaviour"].with_user(self.billing).action_compute_payment_behaviour()
         self.env["credit.payment.behaviour"].with_user(self.finance).action_compute_payment_behaviour()
+
+    # ------------------------------------------------------------------
+    # Kept up to date at reconciliation
+    # ------------------------------------------------------------------
+    def _pay(self, invoices, paid_ago=0):
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoices.ids).create(
+            {"payment_date": self.today - timedelta(days=paid_ago)}
+        ).action_create_payments()
+
+    def test_recomputed_when_an_invoice_is_paid(self):
+        self.compute()
+        self.env.cr.precommit.run()
+        late_payer_row = self.behaviour(self.late_payer)
+        computed = late_payer_row.computed_date
+        invoice = self._paid_invoice(self.customer, 4000.0, 230, None)
+        self._pay(invoice)  # 200 days late
+        self.assertEqual(self.behaviour().invoice_count_12, 4, "recomputed once, before the commit")
+        self.env.cr.precommit.run()
+        row = self.behaviour()
+        self.assertEqual(row.invoice_count_12, 5)
+        self.assertAlmostEqual(row.days_late_12, (74000 + 800000) / 11000)
+        self.assertEqual((row.previous_grade, row.grade), ("C", "E"))
+        self.assertEqual(late_payer_row.computed_date, computed, "only the customers paid are recomputed")
+        self.assertEqual(self.customer.credit_grade, "E")
+        # Unreconciled: recomputed again.
+        invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").remove_move_reconcile()
+        self.env.cr.precommit.run()
+        self.assertEqual(row.invoice_count_12, 4)
+
+    def test_reconciliation_cost_constant(self):
+        """The recomputation at the commit costs as many queries for one invoice paid as for many."""
+        partners = self.env["res.partner"].create([{"name": f"Payeur {n}", "is_company": True} for n in range(9)])
+        invoices = [self._paid_invoice(partner, 100.0, 45, None) for partner in partners]
+        self.env.cr.precommit.run()
+        counts = []
+        for batch in (invoices[0], invoices[1], invoices[2] + invoices[3] + invoices[4] + invoices[5] + invoices[6]):
+            self._pay(batch)
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            self.env.cr.precommit.run()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertTrue(all(self.behaviour(partner).invoice_count_12 == 1 for partner in batch.partner_id))
+        self.assertEqual(counts[1], counts[2], f"queries for 1 invoice then 5 (after a first one): {counts}")
+        self.assertFalse(self.behaviour(partners[8]), "a customer not paid is not computed")
+
+    # ------------------------------------------------------------------
+    # Capped by the insurance cover
+    # ------------------------------------------------------------------
+    def test_proposed_limit_capped_by_insurance_cover(self):
+        insurer = self.env["res.partner"].create({"name": "Assurcrédit", "is_company": True})
+        cover = self.env["credit.insurance.cover"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "insurer_id": insurer.id,
+                "amount_requested": 1000.0,
+                "amount_granted": 500.0,
+                "state": "reduced",
+                "date_start": self.today - timedelta(days=10),
+            }
+        )
+        self.compute()
+        row = self.behaviour()
+        self.assertEqual((row.proposed_limit, row.insurance_cap), (800.0, 0.0), "the company does not limit by cover")
+        self.assertNotIn("insurance", row.proposal_reason)
+        self.company.credit_insurance_limit = True
+        self.compute()
+        self.assertEqual((row.proposal, row.proposed_limit, row.insurance_cap), ("limit", 500.0, 500.0))
+        self.assertIn("Capped by the insurance cover granted: $", row.proposal_reason)
+        self.assertIn("500.00", row.proposal_reason)
+        cover.amount_granted = 5000.0
+        self.compute()
+        self.assertEqual((row.proposed_limit, row.insurance_cap), (800.0, 0.0), "a cover above the proposal")
+        cover.write({"amount_granted": 500.0, "date_end": self.today - timedelta(days=1)})
+        self.compute()
+        self.assertEqual(row.proposed_limit, 800.0, "a cover no longer in force caps nothing")
+        cover.write({"date_end": False, "state": "refused"})
+        self.compute()
+        self.assertEqual(row.proposed_limit, 800.0, "a refused cover caps nothing")
+
+    # ------------------------------------------------------------------
+    # Grade falls: finance's to-dos, once per fall
+    # ------------------------------------------------------------------
+    def _todos(self, partner, xmlid):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+                ("activity_type_id", "=", self.env.ref(xmlid).id),
+            ]
+        )
+
+    def test_fall_flagged_once_even_when_done(self):
+        self.company.credit_grade_b_max = 11
+        self.compute()
+        self.company.credit_grade_b_max = 10
+        self.compute()
+        todo = self._todos(self.customer, "credit_control.mail_activity_credit_grade_fallen")
+        self.assertEqual(len(todo), 1)
+        todo.action_feedback("Limit reviewed")
+        for _night in range(2):
+            self.compute()
+        self.assertFalse(
+            self._todos(self.customer, "credit_control.mail_activity_credit_grade_fallen"),
+            "the nights after do not repeat a fall already handled",
+        )
+
+    def test_repeated_lateness_proposes_cash_in_advance_as_dunning(self):
+        self.compute()
+        proposal = self._todos(self.late_payer, "credit_control.mail_activity_dunning_cash_in_advance")
+        self.assertEqual(len(proposal), 1, "grade E: dunning's proposal of cash in advance to finance")
+        self.assertEqual(proposal.summary, "Put Mauvais Payeur on cash in advance?")
+        self.assertEqual(proposal.user_id, self.finance)
+        self.assertIn("repeated lateness", proposal.note)
+        self.assertFalse(self._todos(self.customer, "credit_control.mail_activity_dunning_cash_in_advance"))
+        self.compute()
+        proposal.action_feedback("Called them")
+        self.compute()
+        self.assertFalse(
+            self._todos(self.late_payer, "credit_control.mail_activity_dunning_cash_in_advance"), "not each night"
+        )
+
+    # ------------------------------------------------------------------
+    # By month: the chart of the credit tab
+    # ------------------------------------------------------------------
+    def test_figures_by_month(self):
+        months = self.env["credit.payment.behaviour.month"].search(
+            [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+        )
+        by_month = {row.month: row for row in months}
+        sixty_days_ago = fields.Date.start_of(self.today - timedelta(days=60), "month")
+        self.assertEqual(len(months), 4, "one row per month of payment")
+        self.assertRecordValues(
+            by_month[sixty_days_ago],
+            [
+                {
+                    "invoice_count": 1,
+                    "amount_paid": 1000.0,
+                    "days_late": 10.0,
+                    "payment_index": 40.0,
+                    "late_share": 100.0,
+                }
+            ],
+        )
+        fortnight = by_month[fields.Date.start_of(self.today - timedelta(days=14), "month")]
+        self.assertEqual((fortnight.days_late, fortnight.late_share), (-2.0, 0.0))
+        bars = json.loads(self.customer.with_user(self.billing).credit_payment_chart)[0]["values"]
+        self.assertEqual(len(bars), 12, "the last 12 months, this one last")
+        self.assertEqual(bars[-1]["label"], format_date(self.env, self.today, date_format="MMM yy"))
+        by_label = {bar["label"]: bar for bar in bars}
+        label = format_date(self.env, sixty_days_ago, date_format="MMM yy")
+        self.assertEqual(by_label[label], {"label": label, "value": 10.0, "type": "past"})
+        self.assertEqual(sum(1 for bar in bars if bar["type"] != "none"), 4)
+        action = self.customer.with_user(self.billing).action_open_credit_payment_months()
+        self.assertEqual(
+            self.env["credit.payment.behaviour.month"].with_user(self.billing).search(action["domain"]), months
+        )
+        # Salespeople see the grade, not the figures behind it.
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.salesman).read(["credit_payment_chart"])
+        with self.assertRaises(AccessError):
+            self.env["credit.payment.behaviour.month"].with_user(self.salesman).search([])
+
+    def test_credit_tab_shows_the_chart(self):
+        form = self.env["res.partner"].with_user(self.billing).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('widget="dashboard_graph"', form)
+        self.assertIn("action_open_credit_payment_months", form)
+        salesman_form = self.env["res.partner"].with_user(self.salesman).get_views([(False, "form")])
+        self.assertNotIn("credit_payment_chart", salesman_form["views"]["form"]["arch"])

@@ -16,8 +16,8 @@ class CreditPaymentBehaviour(models.Model):
         help="Disputes opened over the last 12 months per invoice of the last 12 months.",
     )
 
-    def _update_extra_figures(self, company_ids, today):
-        result = super()._update_extra_figures(company_ids, today)
+    def _update_extra_figures(self, company_ids, today, scope):
+        result = super()._update_extra_figures(company_ids, today, scope)
         self.env.cr.execute(
             SQL(
                 """
@@ -29,7 +29,7 @@ class CreditPaymentBehaviour(models.Model):
                            AND dispute.date_open > %(since)s
                     ) AS total
                       FROM credit_payment_behaviour behaviour
-                     WHERE behaviour.company_id IN %(companies)s
+                     WHERE behaviour.company_id IN %(companies)s AND %(scope)s
                 )
                 UPDATE credit_payment_behaviour behaviour
                    SET dispute_count = counts.total,
@@ -38,6 +38,7 @@ class CreditPaymentBehaviour(models.Model):
                  WHERE counts.id = behaviour.id
                 """,
                 companies=company_ids,
+                scope=scope("behaviour", "partner_id"),
                 since=today - relativedelta(months=12),
             )
         )

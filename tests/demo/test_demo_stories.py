@@ -322,3 +322,34 @@ class TestDemoStories(TransactionCase):
         mine = self.as_user("demo", "credit.cash.forecast").search([])
         self.assertTrue(mine, "Marc sees his customers' forecast")
         self.assertEqual(mine.partner_id.user_id, self.users["demo"], "and theirs only")
+
+    # ------------------------------------------------------------------
+    # Payment behaviour
+    # ------------------------------------------------------------------
+    def test_customers_have_grades_and_a_late_payer_is_proposed_cash_in_advance(self):
+        behaviour = self.as_user("finance", "credit.payment.behaviour")
+        grades = {
+            xmlid: behaviour.search([("partner_id", "=", self.ref(f"credit_control.{xmlid}").id)]).grade
+            for xmlid in ("partner_demo_grade_good", "partner_demo_grade_slow", "partner_demo_grade_late")
+        }
+        self.assertEqual(
+            grades, {"partner_demo_grade_good": "A", "partner_demo_grade_slow": "C", "partner_demo_grade_late": "E"}
+        )
+        good = self.ref("credit_control.partner_demo_grade_good").with_user(self.users["finance"])
+        self.assertEqual(good.credit_proposal, "limit")
+        self.assertGreater(good.credit_proposed_limit, 0)
+        self.assertEqual(len(good.credit_payment_month_ids), 3, "three months with a payment on the chart")
+        late = self.ref("credit_control.partner_demo_grade_late")
+        proposal = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", late.id),
+                ("activity_type_id", "=", self.ref("credit_control.mail_activity_dunning_cash_in_advance").id),
+            ]
+        )
+        self.assertEqual(len(proposal), 1, "finance is proposed cash in advance for the late payer")
+        self.assertEqual(
+            self.ref("credit_control.partner_demo_grade_slow").with_user(self.users["demo"]).credit_grade,
+            "C",
+            "the salesperson sees the grade",
+        )
