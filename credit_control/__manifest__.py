@@ -45,6 +45,9 @@
         "views/credit_intake_audit_views.xml",
         "data/credit_intake_audit_data.xml",
         "views/credit_insurance_cover_views.xml",
+        "security/credit_application_rules.xml",
+        "data/credit_application_data.xml",
+        "views/credit_application_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",
@@ -54,6 +57,7 @@
         "demo/credit_lead_time_demo.xml",
         "demo/credit_intake_audit_demo.xml",
         "demo/credit_insurance_demo.xml",
+        "demo/credit_application_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

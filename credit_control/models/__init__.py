@@ -24,3 +24,6 @@ from . import res_partner_payment_behaviour
 from . import credit_intake_audit
 from . import res_users
 from . import credit_insurance_cover
+from . import credit_application
+from . import credit_application_settings
+from . import res_partner_credit_application

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 CREDIT_POLICIES = [
     ("none", "No check"),
@@ -148,3 +148,21 @@ class ResCompany(models.Model):
         covered = policies.search([("company_id", "in", self.ids), ("is_default", "=", True)]).company_id
         for company in self - covered:
             standard.sudo().copy({"company_id": company.id, "name": standard.sudo().name, "is_default": True})
+
+    def _credit_other_deciders(self, involved):
+        """The members of finance of this company who decide instead of ``involved`` (the
+        four-eyes rule), its credit controller first."""
+        self.ensure_one()
+        finance = self.env.ref("credit_control.group_credit_controller")
+        domain = [("groups_id", "in", finance.ids), ("company_ids", "in", self.ids), ("share", "=", False)]
+        deciders = self.env["res.users"].sudo().search(domain) - involved
+        controller = self._get_credit_controller()
+        if controller in deciders:
+            deciders = controller | (deciders - controller)
+        return deciders
+
+    def _credit_four_eyes_deciders(self, involved):
+        """Who to name to ``involved`` when the four-eyes rule stops them."""
+        return ", ".join(self._credit_other_deciders(involved).mapped("name")) or _(
+            "nobody else is in the Credit Control group, ask an administrator to add someone"
+        )

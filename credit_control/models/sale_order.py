@@ -261,7 +261,9 @@ class SaleOrder(models.Model):
                 _(
                     "Customer exposure with this order: %(exposure)s for a limit of %(limit)s.",
                     exposure=format_amount(self.env, result["exposure"], currency),
-                    limit=format_amount(self.env, result["limit"], currency) if result["limit"] else _("none"),
+                    limit=format_amount(self.env, result["limit"], currency)
+                    if debtor._credit_limit_applies(result["limit"])
+                    else _("none"),
                 )
             )
         return result
@@ -315,7 +317,10 @@ class SaleOrder(models.Model):
         (read in detail only then)."""
         currency = self.company_id.currency_id
         total = sum(exposure[key] for key in ("receivable", "order_book", "current"))
-        over_limit = limit and float_compare(total, limit, precision_rounding=currency.rounding) > 0
+        over_limit = (
+            debtor._credit_limit_applies(limit)
+            and float_compare(total, limit, precision_rounding=currency.rounding) > 0
+        )
         max_days = self.company_id.credit_overdue_days
         oldest = exposure["oldest_due_date"]
         days_overdue = (fields.Date.context_today(self) - oldest).days if oldest else 0
@@ -879,23 +884,12 @@ class SaleOrder(models.Model):
             involved = order.user_id | order.credit_release_requested_by
             if self.env.su or self.env.user not in involved:
                 continue
-            finance = self.env.ref("credit_control.group_credit_controller")
-            domain = [
-                ("groups_id", "in", finance.ids),
-                ("company_ids", "in", order.company_id.ids),
-                ("share", "=", False),
-            ]
-            deciders = self.env["res.users"].sudo().search(domain) - involved
-            controller = order.company_id._get_credit_controller()
-            if controller in deciders:
-                deciders = controller | (deciders - controller)
             raise UserError(
                 _(
                     "You are the salesperson of %(order)s or asked for its release: another member of finance "
                     "must decide on it: %(deciders)s.",
                     order=order.name,
-                    deciders=", ".join(deciders.mapped("name"))
-                    or _("nobody else is in the Credit Control group, ask an administrator to add someone"),
+                    deciders=order.company_id._credit_four_eyes_deciders(involved),
                 )
             )
 

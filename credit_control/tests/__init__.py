@@ -22,3 +22,4 @@ from . import test_credit_tours
 from . import test_lead_times
 from . import test_payment_behaviour
 from . import test_credit_insurance
+from . import test_credit_application
