@@ -49,6 +49,7 @@ class CreditApplication(models.Model):
     _description = "Credit Application"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _check_company_auto = True
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default=lambda self: _("New"))
     partner_id = fields.Many2one(
@@ -81,7 +82,7 @@ class CreditApplication(models.Model):
     expected_volume = fields.Monetary(
         string="Expected Yearly Volume", help="Sales expected with this customer in a year."
     )
-    payment_term_id = fields.Many2one("account.payment.term", string="Payment Terms Wanted")
+    payment_term_id = fields.Many2one("account.payment.term", string="Payment Terms Wanted", check_company=True)
     customer_info = fields.Text(
         string="What We Know of the Customer",
         help="Activity, size, how long it has existed, references, how it paid others: what finance needs to decide.",
@@ -89,7 +90,9 @@ class CreditApplication(models.Model):
     submitted_date = fields.Datetime(string="Submitted On", readonly=True, copy=False)
     # Finance's decision
     granted_limit = fields.Monetary(tracking=True, copy=False)
-    granted_payment_term_id = fields.Many2one("account.payment.term", string="Granted Payment Terms", copy=False)
+    granted_payment_term_id = fields.Many2one(
+        "account.payment.term", string="Granted Payment Terms", copy=False, check_company=True
+    )
     granted_policy = fields.Selection(
         CREDIT_POLICIES, string="Credit Policy", copy=False, help="Empty: the company's default policy."
     )
@@ -132,6 +135,7 @@ class CreditApplication(models.Model):
             if application.expected_volume < 0 or application.granted_limit < 0 or application.cover_amount < 0:
                 raise ValidationError(_("The amounts of a credit application cannot be negative."))
 
+    @api.depends_context("uid")
     def _compute_can_decide(self):
         finance = self.env.user.has_group("credit_control.group_credit_controller")
         for application in self:

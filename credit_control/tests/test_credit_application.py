@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CreditControlCommon
 
@@ -293,3 +293,19 @@ class TestCreditApplication(CreditControlCommon):
         self.assertEqual(self.env["credit.application"].with_user(self.salesman).search(action["domain"]), application)
         self.assertEqual(action["context"]["default_kind"], "new")
         self.assertEqual(self.customer.action_new_credit_application()["context"]["default_kind"], "raise")
+
+    def test_the_form_for_each_role(self):
+        """The salesperson files from the form; finance, billing and the salesperson open it."""
+        with Form(self.env["credit.application"].with_user(self.salesman)) as form:
+            form.partner_id = self.newcomer
+            form.requested_limit = 1200.0
+            form.customer_info = "Known for years."
+        application = form.record
+        self.assertEqual((application.user_id, application.state), (self.salesman, "draft"))
+        application.action_submit()
+        for user in (self.salesman, self.finance, self.billing):
+            with self.subTest(user=user.name):
+                Form(application.with_user(user))
+        with Form(application.with_user(self.finance)) as form:
+            form.granted_limit = 1000.0
+        self.assertEqual(application.granted_limit, 1000.0)
