@@ -51,6 +51,9 @@
         "views/credit_insurance_cover_views.xml",
         "views/credit_collector_worklist_views.xml",
         "views/credit_cash_forecast_views.xml",
+        "security/credit_application_rules.xml",
+        "data/credit_application_data.xml",
+        "views/credit_application_views.xml",
     ],
     "demo": [
         "demo/credit_control_users_demo.xml",
@@ -62,6 +65,7 @@
         "demo/credit_insurance_demo.xml",
         "demo/credit_collector_worklist_demo.xml",
         "demo/credit_payment_behaviour_demo.xml",
+        "demo/credit_application_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -156,6 +156,19 @@ class AccessCommon(AccountTestInvoicingCommon):
                     "state": "granted",
                 }
             )
+            application = (
+                env["credit.application"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": customer.id,
+                        "company_id": company.id,
+                        "user_id": seller.id,
+                        "requested_limit": 900.0,
+                    }
+                )
+                .with_env(env)
+            )
             split = env["commission.split"].create({"move_id": invoice.id, "user_id": seller.id, "share": 100.0})
             settlement = env["commission.settlement"].create(
                 {"user_id": seller.id, "company_id": company.id, "date_from": cls.today, "date_to": cls.today}
@@ -169,6 +182,7 @@ class AccessCommon(AccountTestInvoicingCommon):
                 "dispute.dispute": dispute,
                 "dispute.corrective.action": corrective_action,
                 "credit.insurance.cover": cover,
+                "credit.application": application,
                 "commission.split": split,
                 "commission.settlement": settlement,
                 "commission.line": env["commission.line"].search([("move_id", "=", paid.id)]),

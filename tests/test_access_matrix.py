@@ -51,6 +51,7 @@ MATRIX = {
     "credit.payment.behaviour.month": ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.insurance.cover":     ["----", "A---", "A---", "AAA-", "----", "A---", "----", "----", "----"],
     "credit.cash.forecast":       ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
+    "credit.application":         ["OOA-", "A-A-", "A---", "AAA-", "----", "A---", "----", "----", "----"],
 }
 # Fields the suite adds to Odoo's models, read (R) or not (-) on the user's own records.
 FIELD_MATRIX = {

@@ -26,3 +26,4 @@ from . import credit_insurance_cover
 from . import credit_collector_worklist
 from . import credit_cash_forecast
 from . import account_partial_reconcile
+from . import credit_application

@@ -9,6 +9,8 @@ CREDIT_DECISIONS = [
     ("cash_in_advance", "Put on Cash in Advance"),
     ("cash_in_advance_lifted", "Cash in Advance Lifted"),
     ("limit_expired", "Temporary Limit Expired"),
+    ("application_granted", "Credit Application Granted"),
+    ("application_refused", "Credit Application Refused"),
 ]
 
 
@@ -36,3 +38,4 @@ class CreditDecision(models.Model):
     request_date = fields.Datetime(
         string="Requested On", readonly=True, help="When the release request this decision answered was made."
     )
+    application_id = fields.Many2one("credit.application", index="btree_not_null", ondelete="set null")

@@ -4,6 +4,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 GRADE_BASES = [("days_late", "Average Days Late"), ("index", "Payment Index")]
+NEW_CUSTOMER_CREDIT = [
+    ("standard", "As Any Customer"),
+    ("no_credit", "No Credit"),
+    ("default_limit", "A Small Default Limit"),
+]
 CREDIT_POLICIES = [
     ("none", "No check"),
     ("alert", "Alert"),
@@ -153,6 +158,22 @@ class ResCompany(models.Model):
         for company in self - covered:
             standard.sudo().copy({"company_id": company.id, "name": standard.sudo().name, "is_default": True})
 
+    # What a new customer gets until its credit application is decided (credit.application)
+    credit_new_customer_mode = fields.Selection(
+        NEW_CUSTOMER_CREDIT,
+        string="Credit for New Customers",
+        default="standard",
+        help="What a new customer (no credit limit, no granted credit application and no posted invoice in "
+        "this company) gets until finance decides on its credit application: the same as any customer "
+        "(no limit), no credit at all (any order on credit is held or alerted by its policy), or a small "
+        "default limit.",
+    )
+    credit_new_customer_limit = fields.Monetary(
+        string="New Customer Limit",
+        currency_field="currency_id",
+        help="The limit of a new customer until its credit application is decided.",
+    )
+
     # ------------------------------------------------------------------
     # Payment grades and proposed limit (credit.payment.behaviour)
     # ------------------------------------------------------------------
@@ -196,3 +217,21 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    def _credit_other_deciders(self, involved):
+        """The members of finance of this company who decide instead of ``involved`` (the
+        four-eyes rule), its credit controller first."""
+        self.ensure_one()
+        finance = self.env.ref("credit_control.group_credit_controller")
+        domain = [("groups_id", "in", finance.ids), ("company_ids", "in", self.ids), ("share", "=", False)]
+        deciders = self.env["res.users"].sudo().search(domain) - involved
+        controller = self._get_credit_controller()
+        if controller in deciders:
+            deciders = controller | (deciders - controller)
+        return deciders
+
+    def _credit_four_eyes_deciders(self, involved):
+        """Who to name to ``involved`` when the four-eyes rule stops them."""
+        return ", ".join(self._credit_other_deciders(involved).mapped("name")) or _(
+            "nobody else is in the Credit Control group, ask an administrator to add someone"
+        )

@@ -24,3 +24,6 @@ class ResConfigSettings(models.TransientModel):
     credit_grade_factor_b = fields.Float(related="company_id.credit_grade_factor_b", readonly=False)
     credit_grade_factor_c = fields.Float(related="company_id.credit_grade_factor_c", readonly=False)
     credit_grade_factor_d = fields.Float(related="company_id.credit_grade_factor_d", readonly=False)
+    # What a new customer gets until its credit application is decided
+    credit_new_customer_mode = fields.Selection(related="company_id.credit_new_customer_mode", readonly=False)
+    credit_new_customer_limit = fields.Monetary(related="company_id.credit_new_customer_limit", readonly=False)

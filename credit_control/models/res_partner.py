@@ -33,6 +33,8 @@ CREDIT_GATE_PARTNER_FIELDS = (
 # Who reads a customer's balances, as Odoo's own credit and debit fields: accountants and
 # auditors. Salespeople read the exposure on their own quotations (sale.order).
 ACCOUNTING_READERS = "account.group_account_invoice,account.group_account_readonly"
+# The states of a credit application (credit.application) that still wait for a decision.
+APPLICATION_OPEN_STATES = ("draft", "submitted")
 
 
 def _credit_amount(string, compute, help_text):
@@ -270,7 +272,8 @@ class ResPartner(models.Model):
     def _get_credit_limit_in_force(self):
         """Credit limit of this commercial partner in the current company: the temporary
         limit while it lasts, else its insurance cover when the company limits by cover
-        (credit_insurance_cover.py), else the partner's (or the company's default) limit."""
+        (credit_insurance_cover.py), else the partner's (or the company's default) limit; a new
+        customer the company's limit for new customers, when it gives one (credit.application)."""
         self.ensure_one()
         partner = self.sudo()
         until = partner.credit_limit_temporary_until
@@ -279,6 +282,8 @@ class ResPartner(models.Model):
         insured = partner._get_credit_insured_limit()
         if insured is not None:
             return insured
+        if not partner.credit_limit and self._credit_new_customer_mode() == "default_limit":
+            return self.env.company.credit_new_customer_limit
         return partner.credit_limit
 
     @api.model
@@ -294,7 +299,14 @@ class ResPartner(models.Model):
             return facts["credit_limit_temporary"] or 0.0
         if facts["insured"] is not None:
             return facts["insured"]
+        if not facts["credit_limit"] and facts["new_customer_mode"] == "default_limit":
+            return facts["new_customer_limit"]
         return facts["credit_limit"] or 0.0
+
+    @api.model
+    def _credit_limit_applies_of(self, facts, limit):
+        """_credit_limit_applies, from the gate's facts (_credit_gate_read)."""
+        return bool(limit) or facts["new_customer_mode"] == "no_credit"
 
     def _credit_gate_facts(self):
         """The gate's facts of this debtor, read through the ORM."""
@@ -310,6 +322,8 @@ class ResPartner(models.Model):
             company_overdue_days=company.credit_overdue_days,
             company_currency_id=company.currency_id.id,
             company_rounding=company.currency_id.rounding,
+            new_customer_mode=partner._credit_new_customer_mode(),
+            new_customer_limit=company.credit_new_customer_limit,
         )
         return facts
 
@@ -514,8 +528,17 @@ class ResPartner(models.Model):
             ["commercial_partner_id", "credit_open_balances", "credit_require_client_ref", *CREDIT_GATE_PARTNER_FIELDS]
         )
         self.env["res.company"].flush_model(
-            ["credit_policy", "credit_overdue_days", "credit_insurance_limit", "currency_id"]
+            [
+                "credit_policy",
+                "credit_overdue_days",
+                "credit_insurance_limit",
+                "currency_id",
+                "credit_new_customer_mode",
+                "credit_new_customer_limit",
+            ]
         )
+        self.env["credit.application"].flush_model(["partner_id", "company_id", "state"])
+        self.env["account.move"].flush_model(["commercial_partner_id", "company_id", "move_type", "state"])
         self.env["credit.insurance.cover"].flush_model()
         self.env["account.payment.term.line"].flush_model(["payment_id", "nb_days", "delay_type"])
         sale_orders = self.env["sale.order"]
@@ -558,7 +581,23 @@ class ResPartner(models.Model):
                        debtor.credit_limit -> %(company)s,
                        debtor.credit_limit_temporary -> %(company)s,
                        debtor.credit_limit_temporary_until -> %(company)s,
-                       balance.total, balance.oldest, book.amounts, cover.amount_granted
+                       balance.total, balance.oldest, book.amounts, cover.amount_granted,
+                       company.credit_new_customer_limit,
+                       -- res.partner.credit_new_customer, but for the limit: only when the
+                       -- company gives new customers a credit of their own
+                       CASE WHEN company.credit_new_customer_mode IN %(new_customer_modes)s
+                            AND NOT EXISTS (
+                                SELECT 1 FROM account_move move
+                                 WHERE move.commercial_partner_id = debtor.id
+                                   AND move.company_id = %(company_id)s
+                                   AND move.move_type IN ('out_invoice', 'out_refund')
+                                   AND move.state = 'posted')
+                            AND NOT EXISTS (
+                                SELECT 1 FROM credit_application application
+                                 WHERE application.partner_id = debtor.id
+                                   AND application.company_id = %(company_id)s
+                                   AND application.state = 'granted')
+                            THEN company.credit_new_customer_mode END
                   FROM local, current_order c
                   JOIN res_company company ON company.id = %(company_id)s
                   JOIN res_currency currency ON currency.id = company.currency_id
@@ -598,6 +637,7 @@ class ResPartner(models.Model):
                 company_id=company.id,
                 current=tuple(orders._origin.ids) or (0,),
                 cover_states=IN_FORCE_STATES,
+                new_customer_modes=("no_credit", "default_limit"),
                 tz=tz,
                 uid=self.env.uid,
             )
@@ -609,7 +649,8 @@ class ResPartner(models.Model):
         by_order, debtors = {}, {}
         for row in rows:
             today, company_policy, overdue_days, currency_id, rounding, order_id, debtor_id = row[:7]
-            requires_ref, has_transactions, immediate, *values, total, oldest, book, insured = row[7:]
+            requires_ref, has_transactions, immediate, *values, total, oldest, book, insured = row[7:-2]
+            new_customer_limit, new_customer_mode = row[-2:]
             by_order[orders[order_id].id] = (debtor_id, has_transactions, immediate)
             facts = {
                 fname: fallbacks[fname] if value is None else value
@@ -629,6 +670,9 @@ class ResPartner(models.Model):
                 oldest_due_date=oldest,
                 book={int(currency_id): amount or 0.0 for currency_id, amount in (book or {}).items()},
                 insured=insured,
+                # a limit of its own makes the customer no longer new
+                new_customer_mode=not facts["credit_limit"] and new_customer_mode,
+                new_customer_limit=float(new_customer_limit or 0.0),
             )
             debtors[debtor_id] = facts
         return by_order, debtors
@@ -1075,3 +1119,106 @@ class ResPartner(models.Model):
         if not row:
             raise UserError(_("%(customer)s has no payment behaviour in this company yet.", customer=self.display_name))
         return row.with_env(self.env).action_apply_proposal()
+
+    # ------------------------------------------------------------------
+    # Credit applications (credit.application) and new customers
+    # ------------------------------------------------------------------
+
+    credit_application_ids = fields.One2many("credit.application", "partner_id", string="Credit Applications")
+    credit_application_count = fields.Integer(
+        string="Open Credit Applications", compute="_compute_credit_application_count"
+    )
+    credit_new_customer = fields.Boolean(
+        string="New Customer",
+        compute="_compute_credit_new_customer",
+        help="No credit limit, no granted credit application and no posted invoice in the current company: "
+        "the company's setting Credit for New Customers applies until an application is decided.",
+    )
+
+    def _compute_credit_application_count(self):
+        counts = dict(
+            self.env["credit.application"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id._origin.ids),
+                    ("state", "in", APPLICATION_OPEN_STATES),
+                ],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.credit_application_count = counts.get(partner.commercial_partner_id._origin, 0)
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id", "credit_limit", "credit_application_ids.state", "invoice_ids.state")
+    def _compute_credit_new_customer(self):
+        """All the partners at once (the gate reads it for every customer it checks): the one
+        definition of a new customer."""
+        company = self.env.company
+        commercial = self.commercial_partner_id._origin.sudo()
+        old = set()
+        if commercial:
+            ids = commercial.ids
+            invoiced = (
+                self.env["account.move"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("commercial_partner_id", "in", ids),
+                        ("company_id", "=", company.id),
+                        ("move_type", "in", ("out_invoice", "out_refund")),
+                        ("state", "=", "posted"),
+                    ],
+                    groupby=["commercial_partner_id"],
+                )
+            )
+            granted = (
+                self.env["credit.application"]
+                .sudo()
+                ._read_group(
+                    [("partner_id", "in", ids), ("company_id", "=", company.id), ("state", "=", "granted")],
+                    groupby=["partner_id"],
+                )
+            )
+            old = {partner.id for (partner,) in invoiced + granted}
+        for partner in self:
+            debtor = partner.commercial_partner_id._origin.sudo()
+            partner.credit_new_customer = not (debtor.id in old or debtor.credit_limit)
+
+    def _credit_new_customer_mode(self):
+        """The company's rule for this commercial partner while it is new, else False."""
+        self.ensure_one()
+        mode = self.env.company.credit_new_customer_mode
+        if mode in ("no_credit", "default_limit") and self.sudo().credit_new_customer:
+            return mode
+        return False
+
+    def _credit_limit_applies(self, limit):
+        """Whether ``limit`` (in force) limits the customer: 0 is no limit, except for a new
+        customer the company gives no credit."""
+        self.ensure_one()
+        return bool(limit) or self._credit_new_customer_mode() == "no_credit"
+
+    def action_open_credit_applications(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("credit_control.credit_application_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_kind": "raise" if self.commercial_partner_id.sudo().credit_limit else "new",
+        }
+        return action
+
+    def action_new_credit_application(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit Application"),
+            "res_model": "credit.application",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_kind": "raise" if self.commercial_partner_id.sudo().credit_limit else "new",
+            },
+        }

@@ -287,6 +287,7 @@ class SaleOrder(models.Model):
             "limit": partners._credit_limit_of(facts, facts["today"]),
             "overdue_invoices": [],
         }
+        result["limit_applies"] = partners._credit_limit_applies_of(facts, result["limit"])
         exposure = exposures.get(debtor.id)
         if exposure and increase:
             added = self.currency_id._convert(
@@ -297,7 +298,11 @@ class SaleOrder(models.Model):
             result["exposure"] = sum(exposure[key] for key in ("receivable", "order_book", "current"))
         if not (paid_in_full or self._credit_is_released(self.amount_total + increase)):
             hard_reasons = self._credit_cash_in_advance_reasons(debtor, facts["credit_cash_in_advance"], immediate_term)
-            policy_reasons = self._credit_policy_reasons(debtor, exposure, result["limit"]) if exposure else []
+            policy_reasons = (
+                self._credit_policy_reasons(debtor, exposure, result["limit"], result["limit_applies"])
+                if exposure
+                else []
+            )
             policy = partners._credit_policy_of(facts)
             result["reasons"] = hard_reasons + policy_reasons
             result["releasable"] = bool(hard_reasons or (policy_reasons and policy == "block"))
@@ -323,7 +328,7 @@ class SaleOrder(models.Model):
                 _(
                     "Customer exposure with this order: %(exposure)s for a limit of %(limit)s.",
                     exposure=format_amount(self.env, result["exposure"], currency),
-                    limit=format_amount(self.env, result["limit"], currency) if result["limit"] else _("none"),
+                    limit=format_amount(self.env, result["limit"], currency) if result["limit_applies"] else _("none"),
                 )
             )
         return result
@@ -379,12 +384,12 @@ class SaleOrder(models.Model):
             ]
         return []
 
-    def _credit_policy_reasons(self, debtor, exposure, limit):
+    def _credit_policy_reasons(self, debtor, exposure, limit, limit_applies):
         """Over the limit, or an invoice overdue for too long: the reasons, with the figures
         (read in detail only then)."""
         total = sum(exposure[key] for key in ("receivable", "order_book", "current"))
         rounding = exposure.get("rounding") or self.company_id.currency_id.rounding
-        over_limit = limit and float_compare(total, limit, precision_rounding=rounding) > 0
+        over_limit = limit_applies and float_compare(total, limit, precision_rounding=rounding) > 0
         max_days = exposure["overdue_days"] if "overdue_days" in exposure else self.company_id.credit_overdue_days
         oldest = exposure["oldest_due_date"]
         today = exposure.get("today") or fields.Date.context_today(self)
@@ -954,23 +959,12 @@ class SaleOrder(models.Model):
             involved = order.user_id | order.credit_release_requested_by
             if self.env.su or self.env.user not in involved:
                 continue
-            finance = self.env.ref("credit_control.group_credit_controller")
-            domain = [
-                ("groups_id", "in", finance.ids),
-                ("company_ids", "in", order.company_id.ids),
-                ("share", "=", False),
-            ]
-            deciders = self.env["res.users"].sudo().search(domain) - involved
-            controller = order.company_id._get_credit_controller()
-            if controller in deciders:
-                deciders = controller | (deciders - controller)
             raise UserError(
                 _(
                     "You are the salesperson of %(order)s or asked for its release: another member of finance "
                     "must decide on it: %(deciders)s.",
                     order=order.name,
-                    deciders=", ".join(deciders.mapped("name"))
-                    or _("nobody else is in the Credit Control group, ask an administrator to add someone"),
+                    deciders=order.company_id._credit_four_eyes_deciders(involved),
                 )
             )
 

@@ -24,3 +24,4 @@ from . import test_payment_behaviour
 from . import test_credit_insurance
 from . import test_collector_worklist
 from . import test_cash_forecast
+from . import test_credit_application

@@ -353,3 +353,25 @@ class TestDemoStories(TransactionCase):
             "C",
             "the salesperson sees the grade",
         )
+
+    # ------------------------------------------------------------------
+    # Credit application (account opening)
+    # ------------------------------------------------------------------
+    def test_an_application_waits_for_finance_and_one_was_granted(self):
+        waiting = self.ref("credit_control.credit_application_demo_waiting")
+        self.assertEqual((waiting.state, waiting.user_id), ("submitted", self.users["demo"]))
+        todo = waiting.activity_ids.filtered(
+            lambda act: act.activity_type_id == self.ref("credit_control.mail_activity_credit_application")
+        )
+        self.assertEqual(todo.user_id, self.users["finance"], "finance has the to-do")
+        self.assertTrue(waiting.with_user(self.users["finance"]).can_decide)
+        self.assertFalse(waiting.with_user(self.users["demo"]).can_decide)
+        mine = self.as_user("demo", "credit.application").search([])
+        self.assertIn(waiting, mine, "Marc follows his application")
+        self.assertEqual(waiting.partner_id.with_user(self.users["demo"]).credit_application_count, 1)
+        granted = self.ref("credit_control.credit_application_demo_granted")
+        self.assertEqual(granted.state, "granted")
+        self.assertLess(granted.decision_date.date(), self.today - timedelta(days=200))
+        decision = granted.decision_id
+        self.assertEqual((decision.decision, decision.user_id), ("application_granted", self.users["finance"]))
+        self.assertEqual(decision.limit_after, granted.partner_id.credit_limit)
