@@ -52,6 +52,8 @@ MATRIX = {
     "credit.insurance.cover":     ["----", "A---", "A---", "AAA-", "----", "A---", "----", "----", "----"],
     "credit.cash.forecast":       ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.application":         ["OOA-", "A-A-", "A---", "AAA-", "----", "A---", "----", "----", "----"],
+    "credit.collector.worklist":  ["----", "----", "A---", "A---", "----", "A---", "----", "----", "----"],
+    "credit.collector.assign":    ["....", "....", "....", "..A.", "....", "....", "....", "....", "...."],
 }
 # Fields the suite adds to Odoo's models, read (R) or not (-) on the user's own records.
 FIELD_MATRIX = {
@@ -150,6 +152,10 @@ class TestAccessMatrix(AccessCommon):
             .with_context(allowed_company_ids=company.ids)
             .search([("move_id", "=", invoice.id), ("measure", "=", "expected")]),
             "credit.payment.behaviour.month": cls._paid_in_full(company, customer),
+            # the customer's contact planned today (access_common) puts it on the day's list
+            "credit.collector.worklist": cls.env["credit.collector.worklist"]
+            .with_context(allowed_company_ids=company.ids)
+            .search([("company_id", "=", company.id), ("partner_id", "=", customer.commercial_partner_id.id)]),
         }
         if side != "b":  # shared between companies
             targets["dispute.reason"] = cls.reason_own if side == "own" else cls.reason_other
