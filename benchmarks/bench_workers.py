@@ -142,7 +142,7 @@ def run(args, workers, tmp):
         planned = with_env(database, plan)
         server = start_server(args, database, workers, os.path.join(tmp, f"odoo_w{workers}.conf"))
         with_env(database, lambda env: queue_warm_up(env, 4 * workers))
-        wait_done(database, args.timeout)
+        before = wait_done(database, args.timeout)
         begin = time.perf_counter()
         with_env(database, lambda env: queue_send(env, args.batch))
         states = wait_done(database, args.timeout)
@@ -156,8 +156,7 @@ def run(args, workers, tmp):
             "seconds": round(elapsed, 2),
             "planned_actions": planned,
             "dispatched_actions": sent,
-            "jobs": -(-planned // args.batch),
-            "job_states": states,
+            "send_jobs": {state: count - before.get(state, 0) for state, count in states.items()},
         }
     finally:
         if server:
