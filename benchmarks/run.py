@@ -49,9 +49,8 @@ def parse_args():
 
 def once(env, function, prepare=None):
     """(result, figures) of ``function(prepared)``, ``prepare()`` run first, untimed; the
-    transaction is rolled back after. A rollback, not a savepoint: hundreds of savepoints
-    with writes in one transaction overflow PostgreSQL's subtransaction cache, and every
-    later query gets slower (the commission export took 10 times longer)."""
+    transaction is rolled back after: each run starts from the database as found, and
+    no savepoints pile up in one long transaction."""
     try:
         prepared = prepare() if prepare else None
         result, figures = common.measure(env, lambda: function(prepared))
