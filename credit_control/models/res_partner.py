@@ -523,7 +523,7 @@ class ResPartner(models.Model):
         ]
         if not invoice_partners:
             return {}, {}
-        tz = self.env.context.get("tz")
+        tz = self.env.context.get("tz") or None  # False on the portal and in jobs
         self.flush_model(
             ["commercial_partner_id", "credit_open_balances", "credit_require_client_ref", *CREDIT_GATE_PARTNER_FIELDS]
         )

@@ -183,3 +183,14 @@ class TestCreditConfirmQueries(CreditControlCommon):
         with self.assertHold("over its credit limit"):
             order.action_confirm()
         self.assertEqual(order.state, "draft")
+
+    def test_gate_reads_today_without_a_time_zone(self):
+        """The portal and the jobs run with ``tz`` False in their context: today is then the
+        user's, else UTC's, as fields.Date.context_today gives it."""
+        order = self._create_order(100.0)
+        for tz in (False, None, "Europe/Paris"):
+            with self.subTest(tz=tz):
+                evaluation = order.with_context(tz=tz)._credit_evaluate()
+                self.assertFalse(evaluation[order.id]["blocking"])
+        order.with_context(tz=False).action_confirm()
+        self.assertEqual(order.state, "sale")
