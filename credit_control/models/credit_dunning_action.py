@@ -681,7 +681,10 @@ class CreditDunningAction(models.Model):
             to_salesperson,
             "mail.mail_activity_data_todo",
             [
-                _("Collection of %(customer)s: %(stage)s", customer=action.partner_id.name, stage=action.stage_id.name)
+                # self.env._: a comprehension has no ``self`` for _() to find the language in
+                self.env._(
+                    "Collection of %(customer)s: %(stage)s", customer=action.partner_id.name, stage=action.stage_id.name
+                )
                 for action in to_salesperson
             ],
             [action.salesperson_id.id for action in to_salesperson],
@@ -691,7 +694,7 @@ class CreditDunningAction(models.Model):
             litigation,
             "mail.mail_activity_data_todo",
             [
-                _("Hand the claim on %(customer)s over to litigation", customer=action.partner_id.name)
+                self.env._("Hand the claim on %(customer)s over to litigation", customer=action.partner_id.name)
                 for action in litigation
             ],
             [action.company_id._get_credit_controller().id or self.env.uid for action in litigation],

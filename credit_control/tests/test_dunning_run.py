@@ -243,6 +243,20 @@ class TestDunningRun(DunningCommon):
         )
         self.assertEqual(set(views["views"]), {"list", "kanban", "calendar", "form", "search"})
 
+    def test_stage_to_dos_in_the_language_of_the_run(self):
+        """The salesperson's and the litigation to-dos are written in the job's language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["credit_control"], ["fr_FR"], overwrite=True)
+        self.reached(self._create_invoice(1000.0, days_overdue=16), self.stage_friendly)
+        self.reached(self._create_invoice(400.0, days_overdue=46), self.stage_notice)
+        french = self.Action.with_context(lang="fr_FR")
+        french._run_dunning(self.company, today=self.today)
+        french._dispatch_actions(companies=self.company)
+        summaries = self.env["mail.activity"].search([("res_model", "=", "credit.dunning.action")]).mapped("summary")
+        stage = self.stage_firm.with_context(lang="fr_FR").name
+        self.assertIn(f"Recouvrement de {self.customer.name} : {stage}", summaries)
+        self.assertIn(f"Confier la créance sur {self.customer.name} au contentieux", summaries)
+
 
 @tagged("post_install", "-at_install")
 class TestDunningNextStep(DunningCommon):
