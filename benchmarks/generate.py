@@ -204,7 +204,7 @@ class Generator:
                 SELECT g,
                        CASE WHEN g > %(payments)s THEN 'open' WHEN g <= %(bulk)s THEN 'bulk'
                             WHEN mod(g, 10) = 0 THEN 'partial' ELSE 'paid' END AS kind,
-                       (SELECT id FROM bench_customer WHERE bench_customer.g = 1 + mod(d.g * 7919, %(customers)s))
+                       (SELECT id FROM bench_customer WHERE bench_customer.g = 1 + mod(d.g::bigint * 7919, %(customers)s))
                            AS partner_id,
                        (%(sellers)s::int[])[1 + mod(d.g, %(n_sellers)s)] AS user_id,
                        %(today)s::date - mod(d.g * 31, 365) AS date,
@@ -517,7 +517,7 @@ class Generator:
         self.execute(
             SQL(
                 "CREATE TEMP TABLE bench_order AS SELECT g, nextval('sale_order_id_seq') AS id,"
-                " (SELECT id FROM bench_customer c WHERE c.g = 1 + mod(o.g * 104729, %s)) AS partner_id,"
+                " (SELECT id FROM bench_customer c WHERE c.g = 1 + mod(o.g::bigint * 104729, %s)) AS partner_id,"
                 " (%s::int[])[1 + mod(o.g, %s)] AS user_id FROM generate_series(1, %s) o(g)",
                 self.args.customers,
                 self.sellers.ids,
