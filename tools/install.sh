@@ -12,6 +12,11 @@ if [ ${#odoo_addons[@]} -gt 0 ]; then
   "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps "${odoo_addons[@]}"
 fi
 
+say "OCA addons of the comparison benchmark (./dev bench-oca) into $LOCAL/oca"
+# Apart from Odoo's addons path: tests and ./dev serve never see them.
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --upgrade --target "$LOCAL/oca" \
+  -r "$ROOT/tools/oca_requirements.txt"
+
 if odoo_version_ok; then
   say "Odoo 18.0 already importable: $(cd / && "$PYTHON" -c 'import odoo; print(odoo.__path__[0])')"
 else

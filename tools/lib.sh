@@ -6,6 +6,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"
 PYTHON="${PYTHON:-python3}"
 ODOO_CONF="$LOCAL/odoo.conf"
+# The OCA addons the benchmarks compare with (./dev bench-oca), installed by ./dev install
+# outside the addons path of the tests and the server.
+OCA_ADDONS="$LOCAL/oca/odoo/addons"
 
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 say() { printf '==> %s\n' "$*" >&2; }
