@@ -11,6 +11,7 @@ pivot (by salesperson and week) and the list, by finance and by a salesperson. G
 sizes (a busy machine); BENCH_EXPLAIN=1 also prints the plan of the graph's query.
 """
 
+import functools
 import os
 import sys
 import time
@@ -64,9 +65,7 @@ def measure_opening(label):
             ("pivot", common.open_pivot),
             ("list", common.open_list),
         ):
-
-            def run(open_view=open_view, user_env=user_env, opening=opening):
-                return open_view(user_env, MODEL, opening)
+            run = functools.partial(open_view, user_env, MODEL, opening)
 
             common.measure(env, run)  # the registry's caches, warm as on a running server
             result, figures = common.measure(env, run)
@@ -174,5 +173,3 @@ same = "same" if all(full[who, "graph"] == empty[who, "graph"] for who in ("fina
 print(f"queries of the graph, empty and full database: {same} ({empty} / {full})")
 if os.environ.get("BENCH_KEEP") != "1":  # kept to study the plans: BENCH_KEEP=1
     cr.rollback()
-else:
-    cr.commit()
