@@ -213,6 +213,8 @@ def insert_receivable_and_payments(cr, setup, like, pay_prefix, *, paid_on, resi
             **params,
         )
     )
+    # The lines just inserted, known to the planner (else it joins them as an empty table).
+    analyze(cr, ("account_move_line",))
     cr.execute(
         SQL(
             """
