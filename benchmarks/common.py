@@ -11,8 +11,13 @@ import statistics
 import time
 import tracemalloc
 
+from lxml import etree
+
 from odoo import fields
+from odoo.osv import expression
 from odoo.tools import SQL
+from odoo.tools.safe_eval import datetime as safe_datetime
+from odoo.tools.safe_eval import safe_eval
 
 # The suite's addons: their overrides are what "plain Odoo" runs without.
 SUITE_MODULES = (
@@ -110,19 +115,31 @@ def accounting(env):
     }
 
 
-def insert_customers(cr, prefix, count):
-    """``count`` companies named ``prefix`` + number, by one INSERT; their ids."""
+def extra_columns(columns):
+    """(names, values) SQL of the optional ``columns`` {name: SQL expression} of an INSERT."""
+    columns = columns or {}
+    names = SQL("").join(SQL(", %s", SQL.identifier(name)) for name in columns)
+    values = SQL("").join(SQL(", %s", value) for value in columns.values())
+    return names, values
+
+
+def insert_customers(cr, prefix, count, columns=None):
+    """``count`` companies named ``prefix`` + number, by one INSERT; their ids. ``columns``:
+    {column: SQL expression of ``g``, the row number} of other values (collector, salesperson)."""
+    names, values = extra_columns(columns)
     cr.execute(
         SQL(
             """
             INSERT INTO res_partner (name, complete_name, is_company, active, type, autopost_bills,
-                                     create_date, write_date)
-            SELECT %(prefix)s || g, %(prefix)s || g, TRUE, TRUE, 'contact', 'ask', NOW(), NOW()
+                                     create_date, write_date %(names)s)
+            SELECT %(prefix)s || g, %(prefix)s || g, TRUE, TRUE, 'contact', 'ask', NOW(), NOW() %(values)s
               FROM generate_series(1, %(count)s) g
             RETURNING id
             """,
             prefix=prefix,
             count=count,
+            names=names,
+            values=values,
         )
     )
     partner_ids = [row[0] for row in cr.fetchall()]
@@ -130,20 +147,22 @@ def insert_customers(cr, prefix, count):
     return partner_ids
 
 
-def insert_invoice_headers(cr, setup, prefix, count, partner_ids, *, date, due, payment_state, residual):
+def insert_invoice_headers(cr, setup, prefix, count, partner_ids, *, date, due, payment_state, residual, columns=None):
     """``count`` posted customer invoices (headers only) named ``prefix`` + g, of amounts
     100 + g mod 900, spread over ``partner_ids``; ``date``, ``due``, ``payment_state`` and
-    ``residual`` are SQL expressions of ``g`` (the row number) and ``amount``."""
+    ``residual`` are SQL expressions of ``g`` (the row number) and ``amount``, as the values of
+    the optional ``columns`` {column: SQL} (``in_dispute``)."""
+    names, values = extra_columns(columns)
     cr.execute(
         SQL(
             """
             INSERT INTO account_move (name, move_type, state, journal_id, company_id, currency_id, date, invoice_date,
                                       invoice_date_due, partner_id, commercial_partner_id, payment_state,
                                       amount_total, amount_residual, amount_total_signed, amount_residual_signed,
-                                      auto_post, create_date, write_date)
+                                      auto_post, create_date, write_date %(names)s)
             SELECT %(prefix)s || g, 'out_invoice', 'posted', %(journal)s, %(company)s, %(currency)s,
                    %(date)s, %(date)s, %(due)s, p.id, p.id, %(state)s,
-                   amount, %(residual)s, amount, %(residual)s, 'no', NOW(), NOW()
+                   amount, %(residual)s, amount, %(residual)s, 'no', NOW(), NOW() %(values)s
               FROM generate_series(1, %(count)s) g
               JOIN LATERAL (SELECT 100 + mod(g, 900) AS amount) a ON TRUE
               JOIN res_partner p ON p.id = (%(partners)s::int[])[1 + mod(g, %(customers)s)]
@@ -159,6 +178,8 @@ def insert_invoice_headers(cr, setup, prefix, count, partner_ids, *, date, due, 
             count=count,
             partners=partner_ids,
             customers=len(partner_ids),
+            names=names,
+            values=values,
         )
     )
 
@@ -192,6 +213,8 @@ def insert_receivable_and_payments(cr, setup, like, pay_prefix, *, paid_on, resi
             **params,
         )
     )
+    # The lines just inserted, known to the planner (else it joins them as an empty table).
+    analyze(cr, ("account_move_line",))
     cr.execute(
         SQL(
             """
@@ -345,3 +368,104 @@ def compare_reconcile(env, pairs, rounds, one_call=False):
         "goal": 1.10,
         "ok": statistics.median(ratios) <= 1.10,
     }
+
+
+# --- what the web client does on opening a menu -------------------------------------------
+
+
+def _search_groups(arch):
+    """The search view's filter groups, as the web client parses them: a ``separator``, a
+    ``field`` or a ``group`` ends a group; the filters of a ``group`` are group-bys."""
+    groups, current = [], []
+    for node in arch:
+        if node.tag == "filter":
+            current.append(node)
+            continue
+        if current:
+            groups.append(current)
+            current = []
+        if node.tag == "group":
+            groups.extend([child] for child in node if child.tag == "filter")
+    if current:
+        groups.append(current)
+    return groups
+
+
+def action_opening(env, xmlid):
+    """{domain, context, group_by, views}: what the web client searches when the menu of the
+    window action ``xmlid`` is clicked, its default filters included (the filters of one
+    group ORed, the groups ANDed, as the search model does)."""
+    action = env.ref(xmlid).sudo()
+    eval_context = {"uid": env.uid, "context_today": lambda: fields.Date.context_today(env.user)}
+    eval_context["datetime"] = safe_datetime
+    context = safe_eval(action.context or "{}", eval_context)
+    domain = safe_eval(action.domain or "[]", eval_context)
+    Model = env[action.res_model]
+    search = Model.get_views([(action.search_view_id.id or False, "search")])["views"]["search"]
+    group_by, domains = [], [domain]
+    for group in _search_groups(etree.fromstring(search["arch"])):
+        chosen = [node for node in group if context.get(f"search_default_{node.get('name')}")]
+        filters = [safe_eval(node.get("domain"), eval_context) for node in chosen if node.get("domain")]
+        if filters:
+            domains.append(expression.OR(filters))
+        for node in chosen:
+            if node.get("context"):
+                value = safe_eval(node.get("context"), eval_context).get("group_by")
+                group_by += [value] if isinstance(value, str) else list(value or [])
+    views = [mode.strip() for mode in action.view_mode.split(",")]
+    return {"domain": expression.AND(domains), "context": context, "group_by": group_by, "views": views}
+
+
+def view_spec(env, model, view_type="list"):
+    """The web client's specification of the fields a view shows (its many2one names)."""
+    Model = env[model]
+    arch = etree.fromstring(Model.get_views([(False, view_type)])["views"][view_type]["arch"])
+    spec = {}
+    for node in arch.iter("field"):
+        if node.getparent() is not arch:
+            continue
+        name = node.get("name")
+        field = Model._fields[name]
+        spec[name] = {"fields": {"display_name": {}}} if field.type == "many2one" else {}
+    return spec
+
+
+def view_measures(env, model, view_type):
+    """(group-bys, measures) of a graph or pivot view: rows then columns, the measure fields."""
+    arch = etree.fromstring(env[model].get_views([(False, view_type)])["views"][view_type]["arch"])
+    rows = [node.get("name") for node in arch.iter("field") if node.get("type") in (None, "row")]
+    cols = [node.get("name") for node in arch.iter("field") if node.get("type") == "col"]
+    measures = [node.get("name") for node in arch.iter("field") if node.get("type") == "measure"]
+    return rows, cols, measures
+
+
+def open_list(env, model, opening, limit=80):
+    """The list's first page and its count, as the web client reads it (``web_search_read``)."""
+    Model = env[model].with_context(**opening["context"])
+    return Model.web_search_read(opening["domain"], view_spec(env, model), limit=limit, count_limit=10001, order="")
+
+
+def open_graph(env, model, opening):
+    """The graph's read: its first group-by (the search's, else the view's), the count and its
+    measure (the last of the view), one ``web_read_group``."""
+    rows, __, measures = view_measures(env, model, "graph")
+    group_by = opening["group_by"][:1] or rows[:1]
+    aggregates = ["__count", f"{measures[-1]}:sum"] if measures else ["__count"]
+    return (
+        env[model]
+        .with_context(**opening["context"])
+        .web_read_group(opening["domain"], aggregates, group_by, lazy=False)
+    )
+
+
+def open_pivot(env, model, opening):
+    """The pivot's reads: one ``read_group`` per combination of the first row group-by and the
+    column group-by (the web client sends them in parallel, each its own request)."""
+    rows, cols, measures = view_measures(env, model, "pivot")
+    rows = opening["group_by"][:1] or rows[:1]
+    aggregates = [f"{name}:sum" for name in measures] + ["__count"]
+    Model = env[model].with_context(**opening["context"])
+    results = []
+    for group_by in ([], cols[:1], rows, rows + cols[:1]):
+        results.append(Model.read_group(opening["domain"], aggregates, group_by, lazy=False))
+    return results

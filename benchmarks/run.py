@@ -400,47 +400,38 @@ def payment_behaviour(env, args):
 
 
 def worklist(env, args):
-    """The collector's day after the dunning run and the grading (both rolled back after)."""
-    Worklist = env["credit.collector.worklist"]
-    spec = {
-        "partner_id": {"fields": {"display_name": {}}},
-        "user_id": {"fields": {"display_name": {}}},
-        "grade": {},
-        "score": {},
-        "amount_overdue": {},
-        "days_late": {},
-        "next_action": {},
-    }
+    """The collector's day as the web client opens its menu (the action's default filters,
+    the list's first page and its count), after the dunning run and the grading (both rolled
+    back after); the collectors' load as its pivot opens."""
+    model = "credit.collector.worklist"
 
     def prepare():
         env["credit.dunning.action"]._run_dunning(env.company)
         env["credit.payment.behaviour"]._compute_payment_behaviour(env.company)
+        collector = env[model].search([("to_do_today", "=", True), ("user_id", "!=", False)], limit=1).user_id
+        return env(user=collector or env.user)
 
-    page, figures = repeated(
-        env, lambda _p: Worklist.web_search_read([("to_do_today", "=", True)], spec, limit=80), args.rounds, prepare
-    )
-    __, load = repeated(
-        env,
-        lambda _p: Worklist._read_group([], ["user_id"], ["__count", "amount_due:sum", "call_count:sum"]),
-        args.rounds,
-        prepare,
-    )
-    return {"first_page": {**figures, "to_do_today": page["length"]}, "load_by_collector": load}
+    def open_day(user_env):
+        opening = common.action_opening(user_env, "credit_control.credit_collector_worklist_action")
+        return common.open_list(user_env, model, opening)
+
+    def open_load(_prepared):
+        opening = common.action_opening(env, "credit_control.credit_collector_worklist_action_load")
+        return common.open_pivot(env, model, opening)
+
+    page, figures = repeated(env, open_day, args.rounds, prepare)
+    __, load = repeated(env, open_load, args.rounds, prepare)
+    return {"opening": {**figures, "to_do_today": page["length"]}, "load_by_collector": load}
 
 
 def cash_forecast(env, args):
-    Forecast = env["credit.cash.forecast"]
-    __, graph = repeated(
-        env, lambda _p: Forecast.read_group([], ["amount_expected:sum", "amount_due:sum"], ["week"]), args.rounds
-    )
-    __, pivot = repeated(
-        env,
-        lambda _p: Forecast.read_group(
-            [], ["amount_expected:sum", "amount_due:sum"], ["salesperson_id", "week"], lazy=False
-        ),
-        args.rounds,
-    )
-    return {"graph_by_week": graph, "pivot_salesperson_week": pivot}
+    """The forecast as the web client opens its menu (the graph), then its pivot and list."""
+    model = "credit.cash.forecast"
+    opening = common.action_opening(env, "credit_control.credit_cash_forecast_action")
+    report = {}
+    for view, open_view in (("graph", common.open_graph), ("pivot", common.open_pivot), ("list", common.open_list)):
+        __, report[view] = repeated(env, lambda _p, open_view=open_view: open_view(env, model, opening), args.rounds)
+    return {"opens_on": opening["views"][0], **report}
 
 
 SECTIONS = (

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .credit_payment_behaviour import GRADES
@@ -28,6 +29,43 @@ NEXT_ACTIONS = [
 # gives its own rank (dispute_tracking: 20, after an escalation and before a call).
 ACTION_RANKS = {"escalation": 10, "call": 30, "letter": 40, "email": 50}
 NO_RANK = 999
+# A line's id: its customer's id shifted left by these bits, plus its company's id.
+ID_SHIFT = 20
+
+
+def _skip_term(domain, index):
+    """The index after the term of a normalized domain that starts at ``index``."""
+    token = domain[index]
+    if token == "!":
+        return _skip_term(domain, index + 1)
+    if token in ("&", "|"):
+        return _skip_term(domain, _skip_term(domain, index + 1))
+    return index + 1
+
+
+def _conjuncts(domain, index=0):
+    """([leaves that every record of the normalized domain satisfies], next index)."""
+    token = domain[index]
+    if token == "&":
+        left, index = _conjuncts(domain, index + 1)
+        right, index = _conjuncts(domain, index)
+        return left + right, index
+    if token in ("|", "!"):
+        return [], _skip_term(domain, index)
+    return [token], index + 1
+
+
+def _ids_of(operator, value):
+    """The integer ids a leaf ``= id`` / ``in ids`` keeps, else None (not a restriction)."""
+    if operator == "=" and isinstance(value, int) and not isinstance(value, bool):
+        return [value]
+    if (
+        operator == "in"
+        and isinstance(value, (list, tuple))
+        and all(isinstance(item, int) and not isinstance(item, bool) for item in value)
+    ):
+        return list(value)
+    return None
 
 
 class CreditCollectorWorklist(models.Model):
@@ -99,9 +137,65 @@ class CreditCollectorWorklist(models.Model):
     )
     next_action = fields.Selection(NEXT_ACTIONS, string="Next Best Action", readonly=True)
 
+    def init(self):
+        """The open invoices of the customers on the list (today's, a collector's), from the
+        index alone: the query reads them by customer, not the whole table."""
+        result = super().init()
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS account_move_credit_worklist_idx
+                    ON account_move (commercial_partner_id, company_id)
+                    INCLUDE (invoice_date_due, amount_residual, amount_residual_signed, in_dispute, dunning_stage_id)
+                 WHERE move_type = 'out_invoice' AND state = 'posted' AND payment_state IN ('not_paid', 'partial')
+                """
+            )
+        )
+        return result
+
     # ------------------------------------------------------------------
     # The query
     # ------------------------------------------------------------------
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        # What the domain requires of every line (today's to-dos, a collector, customers)
+        # also restricts the customers the query computes: the lines kept are the same.
+        return super(CreditCollectorWorklist, self.browse().with_context(**self._prefilter_context(domain)))._search(
+            domain, offset=offset, limit=limit, order=order
+        )
+
+    @api.model
+    def _prefilter_context(self, domain):
+        """The context keys of the restrictions the query applies before summing, from the
+        leaves every line of ``domain`` satisfies."""
+        domain = expression.normalize_domain(domain)
+        leaves = _conjuncts(domain)[0] if domain else []
+        values = {}
+        partner_ids = None
+        for leaf in leaves:
+            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3:
+                continue
+            name, operator, value = leaf
+            if name == "to_do_today" and (operator, value) in (("=", True), ("!=", False)):
+                values["credit_worklist_to_do"] = True
+            elif name == "user_id" and (ids := _ids_of(operator, value)) is not None:
+                values["credit_worklist_collector_ids"] = ids
+            elif name in ("partner_id", "id") and (ids := _ids_of(operator, value)) is not None:
+                ids = ids if name == "partner_id" else [line_id >> ID_SHIFT for line_id in ids]
+                partner_ids = ids if partner_ids is None else [pid for pid in partner_ids if pid in ids]
+        if partner_ids is not None:
+            values["credit_worklist_partner_ids"] = partner_ids
+        return values
+
+    def _worklist_partner_ids(self):
+        """The customers the query computes: those of the context, or of the lines read by id
+        (a button, a form), or None for all."""
+        partner_ids = self.env.context.get("credit_worklist_partner_ids")
+        if self._ids:
+            own = {line_id >> ID_SHIFT for line_id in self._ids}
+            partner_ids = list(own) if partner_ids is None else [pid for pid in partner_ids if pid in own]
+        return partner_ids
+
     @property
     def _table_query(self):
         today = fields.Date.context_today(self)
@@ -136,15 +230,83 @@ class CreditCollectorWorklist(models.Model):
         return SQL("(CASE %s ELSE %s END)", SQL(" ").join(cases), UNGRADED_WEIGHT)
 
     @api.model
+    def _collector_sql(self, company, default_collector):
+        """The collector of customer ``p`` in ``company``: its own, else its policy's, else the
+        default policy's, else the company's; the joins of ``pol`` and ``dp`` it needs."""
+        joins = SQL(
+            """LEFT JOIN credit_dunning_policy pol
+                      ON pol.id = (p.credit_dunning_policy_id ->> %(company)s::text)::int AND pol.active
+               LEFT JOIN credit_dunning_policy dp
+                      ON dp.company_id = %(company)s AND dp.is_default AND dp.active""",
+            company=company.id,
+        )
+        collector = SQL(
+            """COALESCE((p.credit_collector_id ->> %(company)s::text)::int,
+                        CASE WHEN pol.id IS NOT NULL THEN pol.collector_id ELSE dp.collector_id END,
+                        %(default)s)""",
+            company=company.id,
+            default=default_collector,
+        )
+        return collector, joins
+
+    @api.model
+    def _to_do_partners_sql(self, company, today, parts):
+        """The customers that may have something to do today (a superset: the line's
+        ``to_do_today`` decides): a contact planned today or late, a promise fallen due, or a
+        part's to-do."""
+        part_partners = SQL("").join(
+            SQL("UNION ALL SELECT p.partner_id FROM (%s) p WHERE p.to_do", query) for _alias, query in parts
+        )
+        return SQL(
+            """
+            SELECT a.partner_id FROM credit_dunning_action a
+             WHERE a.company_id = %(company)s AND a.date <= %(today)s AND a.state = 'planned'
+            UNION ALL
+            SELECT a.partner_id FROM credit_dunning_action a
+             WHERE a.company_id = %(company)s AND a.state = 'done' AND a.outcome = 'promise'
+               AND a.promise_date <= %(today)s
+            %(part_partners)s
+            """,
+            company=company.id,
+            today=today,
+            part_partners=part_partners,
+        )
+
+    @api.model
+    def _candidates_sql(self, company, today, parts, collector, collector_joins):
+        """The customers whose lines the query computes, or None for all: those of the
+        context's restrictions (customers, today's to-dos, collectors), before summing."""
+        partner_ids = self._worklist_partner_ids()
+        to_do = self.env.context.get("credit_worklist_to_do")
+        collector_ids = self.env.context.get("credit_worklist_collector_ids")
+        if partner_ids is None and not to_do and collector_ids is None:
+            return None
+        conditions = [SQL("TRUE")]
+        if partner_ids is not None:
+            conditions.append(SQL("p.id = ANY(%s)", list(partner_ids)))
+        if to_do:
+            conditions.append(SQL("p.id IN (%s)", self._to_do_partners_sql(company, today, parts)))
+        if collector_ids is not None:
+            conditions.append(SQL("%s = ANY(%s)", collector, list(collector_ids)))
+        return SQL(
+            "SELECT p.id AS partner_id FROM res_partner p %s WHERE %s",
+            collector_joins if collector_ids is not None else SQL(),
+            SQL(" AND ").join(conditions),
+        )
+
+    @api.model
     def _worklist_sql(self, company, today):
         parts = self._worklist_parts(company, today)
-        # Only these customers (Next Call reads a few scores): filtered before summing.
-        partner_ids = self.env.context.get("credit_worklist_partner_ids")
+        default_collector = company.sudo()._get_dunning_collector().id or None
+        collector, collector_joins = self._collector_sql(company, default_collector)
+        # Only these customers (today's to-dos, a collector's, a few scores for Next Call):
+        # filtered before summing.
+        candidates = self._candidates_sql(company, today, parts, collector, collector_joins)
 
         def only_for(alias, column):
-            if partner_ids is None:
+            if candidates is None:
                 return SQL()
-            return SQL("AND %s = ANY(%s)", SQL.identifier(alias, column), list(partner_ids))
+            return SQL("AND %s IN (SELECT partner_id FROM candidates)", SQL.identifier(alias, column))
 
         joins = SQL(" ").join(
             SQL(
@@ -183,7 +345,7 @@ class CreditCollectorWorklist(models.Model):
         extra_columns = SQL("").join(SQL(", %s", column) for column in self._worklist_part_columns())
         return SQL(
             """
-            WITH facts AS (
+            WITH %(candidates)s facts AS (
                 -- One row per open invoice, planned contact and promise: summed per customer
                 -- in one pass (no join of aggregates, and a plan its row estimates fit).
                 SELECT m.commercial_partner_id AS partner_id, m.amount_residual_signed AS amount_due,
@@ -256,10 +418,8 @@ class CreditCollectorWorklist(models.Model):
                             ELSE %(no_rank)s END AS base_rank
                   FROM base
             )
-            SELECT (c.partner_id::bigint << 20) + %(company)s AS id, c.partner_id, %(company)s AS company_id,
-                   COALESCE((p.credit_collector_id ->> %(company)s::text)::int,
-                            CASE WHEN pol.id IS NOT NULL THEN pol.collector_id ELSE dp.collector_id END,
-                            %(default_collector)s) AS user_id,
+            SELECT (c.partner_id::bigint << %(shift)s) + %(company)s AS id, c.partner_id, %(company)s AS company_id,
+                   %(collector)s AS user_id,
                    p.user_id AS salesperson_id, 1 AS customer_count, c.grade,
                    c.amount_due, c.amount_overdue, c.days_late, c.call_count,
                    c.promise_due_amount, c.promise_broken_amount,
@@ -269,10 +429,7 @@ class CreditCollectorWorklist(models.Model):
                    %(extra_columns)s
               FROM c
               JOIN res_partner p ON p.id = c.partner_id
-              LEFT JOIN credit_dunning_policy pol
-                     ON pol.id = (p.credit_dunning_policy_id ->> %(company)s::text)::int AND pol.active
-              LEFT JOIN credit_dunning_policy dp
-                     ON dp.company_id = %(company)s AND dp.is_default AND dp.active
+              %(collector_joins)s
               %(joins)s
             """,
             today=today,
@@ -289,7 +446,10 @@ class CreditCollectorWorklist(models.Model):
             rank_letter=ACTION_RANKS["letter"],
             rank_email=ACTION_RANKS["email"],
             no_rank=NO_RANK,
-            default_collector=company.sudo()._get_dunning_collector().id or None,
+            candidates=SQL("candidates AS (%s),", candidates) if candidates is not None else SQL(),
+            shift=ID_SHIFT,
+            collector=collector,
+            collector_joins=collector_joins,
             score=score,
             to_do=to_do,
             action=action,

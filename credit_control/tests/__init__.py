@@ -23,5 +23,6 @@ from . import test_lead_times
 from . import test_payment_behaviour
 from . import test_credit_insurance
 from . import test_collector_worklist
+from . import test_collector_worklist_filters
 from . import test_cash_forecast
 from . import test_credit_application
