@@ -194,18 +194,29 @@ class AccountPartialReconcile(models.Model):
                 """
                 WITH locked AS (
                     SELECT id, company_id FROM account_move WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
+                ), share AS (
+                    SELECT share.move_id, share.user_id, share.share, locked.company_id
+                      FROM (%(shares)s) share
+                      JOIN locked ON locked.id = share.move_id
+                     WHERE share.user_id IS NOT NULL
+                ), seller AS (
+                    SELECT DISTINCT company_id, user_id FROM share
+                ), period AS (
+                    SELECT seller.company_id, seller.user_id,
+                           ARRAY_AGG(ARRAY[settlement.date_from, settlement.date_to]) AS dates
+                      FROM seller
+                      JOIN commission_settlement settlement
+                        ON settlement.user_id = seller.user_id AND settlement.company_id = seller.company_id
+                     WHERE settlement.state != 'draft'
+                     GROUP BY seller.company_id, seller.user_id
                 )
-                SELECT share.move_id, share.user_id, share.share, locked.company_id, %(plan)s,
-                       ARRAY(SELECT ARRAY[settlement.date_from, settlement.date_to]
-                               FROM commission_settlement settlement
-                              WHERE settlement.user_id = share.user_id AND settlement.company_id = locked.company_id
-                                AND settlement.state != 'draft')
-                  FROM (%(shares)s) share
-                  JOIN locked ON locked.id = share.move_id
-                 WHERE share.user_id IS NOT NULL
+                SELECT share.move_id, share.user_id, share.share, share.company_id, plan.plan_id, period.dates
+                  FROM share
+                  LEFT JOIN (%(plans)s) plan ON plan.company_id = share.company_id AND plan.user_id = share.user_id
+                  LEFT JOIN period ON period.company_id = share.company_id AND period.user_id = share.user_id
                 """,
                 ids=invoices.ids,
-                plan=self.env["commission.plan"]._plan_for_sql(SQL("locked.company_id"), SQL("share.user_id")),
+                plans=self.env["commission.plan"]._plans_sql(SQL("SELECT company_id, user_id FROM seller")),
                 shares=self.env["commission.split"]._shares_sql(SQL("m.id IN (SELECT id FROM locked)")),
             )
         )
