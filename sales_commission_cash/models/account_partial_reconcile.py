@@ -175,6 +175,39 @@ class AccountPartialReconcile(models.Model):
         collections.sort(key=lambda item: (item[2], item[0].id))
         return collections
 
+    def _commission_shares_query(self, invoices):
+        """The query of ``_commission_shares_and_plans``: plans and validated periods read once
+        per salesperson, by joins (see ``commission.plan._plans_sql``)."""
+        return SQL(
+            """
+            WITH locked AS (
+                SELECT id, company_id FROM account_move WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
+            ), share AS (
+                SELECT share.move_id, share.user_id, share.share, locked.company_id
+                  FROM (%(shares)s) share
+                  JOIN locked ON locked.id = share.move_id
+                 WHERE share.user_id IS NOT NULL
+            ), seller AS (
+                SELECT DISTINCT company_id, user_id FROM share
+            ), period AS (
+                SELECT seller.company_id, seller.user_id,
+                       ARRAY_AGG(ARRAY[settlement.date_from, settlement.date_to]) AS dates
+                  FROM seller
+                  JOIN commission_settlement settlement
+                    ON settlement.user_id = seller.user_id AND settlement.company_id = seller.company_id
+                 WHERE settlement.state != 'draft'
+                 GROUP BY seller.company_id, seller.user_id
+            )
+            SELECT share.move_id, share.user_id, share.share, share.company_id, plan.plan_id, period.dates
+              FROM share
+              LEFT JOIN (%(plans)s) plan ON plan.company_id = share.company_id AND plan.user_id = share.user_id
+              LEFT JOIN period ON period.company_id = share.company_id AND period.user_id = share.user_id
+            """,
+            ids=invoices.ids,
+            plans=self.env["commission.plan"]._plans_sql(SQL("SELECT company_id, user_id FROM seller")),
+            shares=self.env["commission.split"]._shares_sql(SQL("m.id IN (SELECT id FROM locked)")),
+        )
+
     def _commission_shares_and_plans(self, invoices):
         """({move_id: [(user_id, share)]}, {(company_id, user_id): plan}, validated periods as
         ``commission.line._locked_periods`` gives them) of `invoices`, locked (see
@@ -189,37 +222,7 @@ class AccountPartialReconcile(models.Model):
             self.env[model].flush_model(names)
         for model in ("commission.split", "commission.plan", "commission.settlement"):
             self.env[model].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                WITH locked AS (
-                    SELECT id, company_id FROM account_move WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
-                ), share AS (
-                    SELECT share.move_id, share.user_id, share.share, locked.company_id
-                      FROM (%(shares)s) share
-                      JOIN locked ON locked.id = share.move_id
-                     WHERE share.user_id IS NOT NULL
-                ), seller AS (
-                    SELECT DISTINCT company_id, user_id FROM share
-                ), period AS (
-                    SELECT seller.company_id, seller.user_id,
-                           ARRAY_AGG(ARRAY[settlement.date_from, settlement.date_to]) AS dates
-                      FROM seller
-                      JOIN commission_settlement settlement
-                        ON settlement.user_id = seller.user_id AND settlement.company_id = seller.company_id
-                     WHERE settlement.state != 'draft'
-                     GROUP BY seller.company_id, seller.user_id
-                )
-                SELECT share.move_id, share.user_id, share.share, share.company_id, plan.plan_id, period.dates
-                  FROM share
-                  LEFT JOIN (%(plans)s) plan ON plan.company_id = share.company_id AND plan.user_id = share.user_id
-                  LEFT JOIN period ON period.company_id = share.company_id AND period.user_id = share.user_id
-                """,
-                ids=invoices.ids,
-                plans=self.env["commission.plan"]._plans_sql(SQL("SELECT company_id, user_id FROM seller")),
-                shares=self.env["commission.split"]._shares_sql(SQL("m.id IN (SELECT id FROM locked)")),
-            )
-        )
+        rows = self.env.execute_query(self._commission_shares_query(invoices))
         shares, plan_ids, locked = {}, {}, {}
         for move_id, user_id, share, company_id, plan_id, periods in rows:
             shares.setdefault(move_id, []).append((user_id, float(share)))
