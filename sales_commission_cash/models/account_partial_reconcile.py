@@ -47,10 +47,6 @@ class AccountPartialReconcile(models.Model):
         )
         return in_cash_currency * abs(cash_line.balance / cash_line.amount_currency)
 
-    @staticmethod
-    def _commission_untaxed_share(invoice):
-        return invoice.amount_untaxed_signed / invoice.amount_total_signed if invoice.amount_total_signed else 0.0
-
     def _commission_entry_totals(self, entries):
         """{entry: [(is cash, balance)]}: the entry's lines summed by account and side, each
         row telling whether it is cash, in one query for all the entries met; an entry
@@ -144,44 +140,85 @@ class AccountPartialReconcile(models.Model):
                 "journal_id",
                 "commercial_partner_id",
                 "invoice_date_due",
-                "amount_untaxed_signed",
-                "amount_total_signed",
             ]
         )
         return lines.move_id.filtered(lambda move: move.move_type == "entry")
 
     def _commission_collections(self):
-        """[(partial, invoice, cash date, untaxed amount collected)] in payment order; the
-        shares of invoices and payments are computed once per document."""
+        """[(partial, invoice, cash date, amount collected, cash share)] in payment order; the
+        shares of payments are computed once per entry, the invoice's untaxed share comes
+        with its salespeople (``_commission_shares_and_plans``)."""
         entry_totals = self._commission_entry_totals(self._commission_fetch())
-        untaxed_share, cash_share, collections = {}, {}, []
+        cash_share, collections = {}, []
         for partial in self:
             sides = partial._commission_sides()
             if not sides:
                 continue
             doc_line, cash_line, sign = sides
             invoice = doc_line.move_id
-            if invoice not in untaxed_share:
-                untaxed_share[invoice] = self._commission_untaxed_share(invoice)
             cash_key = (cash_line.move_id, 1 if cash_line.balance > 0 else -1)
             if cash_key not in cash_share:
                 cash_share[cash_key] = self._commission_cash_share(entry_totals[cash_line.move_id], cash_key[1])
             if not cash_share[cash_key]:
                 continue
-            collected = (
-                sign * self._commission_cash_amount(partial, cash_line) * untaxed_share[invoice] * cash_share[cash_key]
-            )
-            collections.append((partial, invoice, cash_line.date, collected))
+            collected = sign * self._commission_cash_amount(partial, cash_line)
+            collections.append((partial, invoice, cash_line.date, collected, cash_share[cash_key]))
         collections.sort(key=lambda item: (item[2], item[0].id))
         return collections
 
+    def _commission_shares_query(self, invoices):
+        """The query of ``_commission_shares_and_plans``: plans and validated periods read once
+        per salesperson, by joins (see ``commission.plan._plans_sql``)."""
+        return SQL(
+            """
+            WITH locked AS (
+                SELECT id, company_id FROM account_move WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
+            ), share AS (
+                SELECT share.move_id, share.user_id, share.share, locked.company_id
+                  FROM (%(shares)s) share
+                  JOIN locked ON locked.id = share.move_id
+                 WHERE share.user_id IS NOT NULL
+            ), untaxed AS (
+                -- The invoice's untaxed share, as account.move._compute_amount sums it: the
+                -- stored totals are to recompute once reconciled, and reading them would
+                -- recompute the invoice and the entry now, then again at the flush.
+                SELECT line.move_id,
+                       SUM(line.balance) FILTER (WHERE line.display_type = 'product' OR (
+                           line.display_type = 'rounding' AND line.tax_repartition_line_id IS NULL)) AS untaxed,
+                       SUM(line.balance) FILTER (WHERE line.display_type IN ('product', 'rounding', 'tax')) AS total
+                  FROM account_move_line line
+                 WHERE line.move_id IN (SELECT id FROM locked)
+                 GROUP BY line.move_id
+            ), seller AS (
+                SELECT DISTINCT company_id, user_id FROM share
+            ), period AS (
+                SELECT seller.company_id, seller.user_id,
+                       ARRAY_AGG(ARRAY[settlement.date_from, settlement.date_to]) AS dates
+                  FROM seller
+                  JOIN commission_settlement settlement
+                    ON settlement.user_id = seller.user_id AND settlement.company_id = seller.company_id
+                 WHERE settlement.state != 'draft'
+                 GROUP BY seller.company_id, seller.user_id
+            )
+            SELECT share.move_id, share.user_id, share.share, share.company_id, plan.plan_id, period.dates,
+                   untaxed.untaxed, untaxed.total
+              FROM share
+              LEFT JOIN untaxed ON untaxed.move_id = share.move_id
+              LEFT JOIN (%(plans)s) plan ON plan.company_id = share.company_id AND plan.user_id = share.user_id
+              LEFT JOIN period ON period.company_id = share.company_id AND period.user_id = share.user_id
+            """,
+            ids=invoices.ids,
+            plans=self.env["commission.plan"]._plans_sql(SQL("SELECT company_id, user_id FROM seller")),
+            shares=self.env["commission.split"]._shares_sql(SQL("m.id IN (SELECT id FROM locked)")),
+        )
+
     def _commission_shares_and_plans(self, invoices):
         """({move_id: [(user_id, share)]}, {(company_id, user_id): plan}, validated periods as
-        ``commission.line._locked_periods`` gives them) of `invoices`, locked (see
-        ``commission.line._lock_invoices``), in one query."""
+        ``commission.line._locked_periods`` gives them, {move_id: untaxed share}) of
+        `invoices`, locked (see ``commission.line._lock_invoices``), in one query."""
         for model, names in (
             ("account.move", ["company_id", "invoice_user_id"]),
-            ("account.move.line", ["move_id"]),
+            ("account.move.line", ["move_id", "balance", "display_type", "tax_repartition_line_id"]),
             ("sale.order", ["user_id"]),
             ("sale.order.line", ["order_id", "invoice_lines"]),
             ("res.users", ["sale_team_id"]),
@@ -189,36 +226,22 @@ class AccountPartialReconcile(models.Model):
             self.env[model].flush_model(names)
         for model in ("commission.split", "commission.plan", "commission.settlement"):
             self.env[model].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                WITH locked AS (
-                    SELECT id, company_id FROM account_move WHERE id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
-                )
-                SELECT share.move_id, share.user_id, share.share, locked.company_id, %(plan)s,
-                       ARRAY(SELECT ARRAY[settlement.date_from, settlement.date_to]
-                               FROM commission_settlement settlement
-                              WHERE settlement.user_id = share.user_id AND settlement.company_id = locked.company_id
-                                AND settlement.state != 'draft')
-                  FROM (%(shares)s) share
-                  JOIN locked ON locked.id = share.move_id
-                 WHERE share.user_id IS NOT NULL
-                """,
-                ids=invoices.ids,
-                plan=self.env["commission.plan"]._plan_for_sql(SQL("locked.company_id"), SQL("share.user_id")),
-                shares=self.env["commission.split"]._shares_sql(SQL("m.id IN (SELECT id FROM locked)")),
-            )
-        )
-        shares, plan_ids, locked = {}, {}, {}
-        for move_id, user_id, share, company_id, plan_id, periods in rows:
+        rows = self.env.execute_query(self._commission_shares_query(invoices))
+        shares, plan_ids, locked, untaxed_share = {}, {}, {}, {}
+        for move_id, user_id, share, company_id, plan_id, periods, untaxed, total in rows:
             shares.setdefault(move_id, []).append((user_id, float(share)))
+            # As the ORM gives the stored totals: floats rounded to the currency.
+            currency = self.env["res.company"].browse(company_id).currency_id
+            untaxed_share[move_id] = (
+                currency.round(-float(untaxed or 0.0)) / currency.round(-float(total)) if total else 0.0
+            )
             if plan_id:
                 plan_ids[(company_id, user_id)] = plan_id
             if periods:
                 locked[(company_id, user_id)] = sorted({(date_from, date_to) for date_from, date_to in periods})
         plans = self.env["commission.plan"].sudo().browse(set(plan_ids.values()))
         by_id = {plan.id: plan for plan in plans}
-        return shares, {key: by_id[plan_id] for key, plan_id in plan_ids.items()}, locked
+        return shares, {key: by_id[plan_id] for key, plan_id in plan_ids.items()}, locked, untaxed_share
 
     def _commission_create_lines(self, new=False):
         """Commission lines of these reconciliations, with a constant number of queries
@@ -228,13 +251,16 @@ class AccountPartialReconcile(models.Model):
         collections = self._commission_collections()
         if not collections:
             return self.env["commission.line"]
-        invoices = self.env["account.move"].union(*(invoice for _p, invoice, _d, _c in collections))
+        invoices = self.env["account.move"].union(*(invoice for _p, invoice, _d, _c, _s in collections))
         commission_line = self.env["commission.line"].sudo()
-        shares, plans, locked = self._commission_shares_and_plans(invoices)
+        shares, plans, locked, untaxed_share = self._commission_shares_and_plans(invoices)
         earned = set() if new else commission_line._earned_pairs(self)
-        collected_before = commission_line._collected_by_tier_period(plans, [date for _p, _i, date, _c in collections])
+        collected_before = commission_line._collected_by_tier_period(
+            plans, [date for _p, _i, date, _c, _s in collections]
+        )
         vals_list = []
-        for partial, invoice, date, collected_total in collections:
+        for partial, invoice, date, cash_collected, cash_share in collections:
+            collected_total = cash_collected * untaxed_share.get(invoice.id, 0.0) * cash_share
             company = invoice.company_id
             for user_id, share in shares.get(invoice.id, []):
                 plan = plans.get((company.id, user_id))

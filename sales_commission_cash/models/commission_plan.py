@@ -131,6 +131,40 @@ class CommissionPlan(models.Model):
         )
 
     @api.model
+    def _plans_sql(self, keys_sql):
+        """Rows (company_id, user_id, plan_id) of the pairs (company_id, user_id) that
+        `keys_sql` gives, chosen as ``_plan_for_sql`` does, by joins: one pass for all the
+        pairs, where a subquery per row, costed on the plan tables that autovacuum never
+        analyses (a few rows), made PostgreSQL JIT-compile the query (about 2 s)."""
+        users = self._fields["user_ids"]
+        teams = self._fields["team_ids"]
+        return SQL(
+            """
+            SELECT DISTINCT ON (k.company_id, k.user_id) k.company_id, k.user_id, p.id AS plan_id
+              FROM (%(keys)s) k
+              JOIN commission_plan p ON p.active AND p.company_id = k.company_id
+              LEFT JOIN res_users u ON u.id = k.user_id
+              LEFT JOIN %(user_rel)s named ON named.%(user_plan)s = p.id AND named.%(user_col)s = k.user_id
+              LEFT JOIN %(team_rel)s team ON team.%(team_plan)s = p.id AND team.%(team_col)s = u.sale_team_id
+              LEFT JOIN (SELECT DISTINCT %(user_plan)s AS plan_id FROM %(user_rel)s) any_user
+                     ON any_user.plan_id = p.id
+              LEFT JOIN (SELECT DISTINCT %(team_plan)s AS plan_id FROM %(team_rel)s) any_team
+                     ON any_team.plan_id = p.id
+             WHERE named.%(user_plan)s IS NOT NULL OR team.%(team_plan)s IS NOT NULL
+                   OR (any_user.plan_id IS NULL AND any_team.plan_id IS NULL)
+             ORDER BY k.company_id, k.user_id, named.%(user_plan)s IS NOT NULL DESC,
+                      any_team.plan_id IS NOT NULL DESC, p.sequence, p.id
+            """,
+            keys=keys_sql,
+            user_rel=SQL.identifier(users.relation),
+            user_plan=SQL.identifier(users.column1),
+            user_col=SQL.identifier(users.column2),
+            team_rel=SQL.identifier(teams.relation),
+            team_plan=SQL.identifier(teams.column1),
+            team_col=SQL.identifier(teams.column2),
+        )
+
+    @api.model
     def _plans_for(self, keys):
         """{(company_id, user_id): plan} for the given pairs, in one query."""
         keys = list(keys)

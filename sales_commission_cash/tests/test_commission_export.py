@@ -4,6 +4,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import CommissionCommon
 
@@ -75,3 +76,20 @@ class TestCommissionExport(CommissionCommon):
         name = book.sheetnames[1]
         self.assertLessEqual(len(name), 31)
         self.assertFalse(set(name) & set("[]:*?/\\"))
+
+    def test_export_runs_without_jit_and_sets_it_back(self):
+        """The report's queries are costed on all the invoices: PostgreSQL JIT-compiled each of
+        them (one per salesperson) for longer than it ran. The export turns JIT off for its
+        own queries, and sets the transaction's setting back after."""
+        self._pay(self._invoice())
+        wizard = self.env["commission.export.wizard"].create(
+            {"date_from": self.today.replace(day=1), "date_to": self.today}
+        )
+        setting = SQL("SELECT current_setting('jit')")
+        self.env.cr.execute(SQL("SET LOCAL jit = on"))
+        with wizard._without_jit():
+            self.assertEqual(self.env.execute_query(setting)[0][0], "off")
+            self.assertTrue(wizard._build_xlsx_book())
+        self.assertEqual(self.env.execute_query(setting)[0][0], "on")
+        self.assertTrue(wizard._build_xlsx())
+        self.assertEqual(self.env.execute_query(setting)[0][0], "on")
