@@ -161,7 +161,7 @@ def drop_confirmation_customers(env):
                 partners=partners,
             )
         )
-    cr.commit()
+    env.cr.commit()
     env.invalidate_all()
 
 
@@ -234,9 +234,9 @@ def confirmation_customer(env, open_invoices, order):
     env.invalidate_all()
     customer._compute_credit_open_balances()  # rows written by SQL: the balance the ORM keeps
     env.flush_all()
-    cr.commit()
+    env.cr.commit()
     common.analyze(cr, ["account_move", "account_move_line", "sale_order", "sale_order_line", "res_partner"])
-    cr.commit()
+    env.cr.commit()
     return customer
 
 
