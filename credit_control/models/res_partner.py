@@ -60,7 +60,9 @@ CREDIT_GATE_READ_FUNCTION = SQL(
         r_limit jsonb, r_limit_temporary jsonb, r_limit_temporary_until jsonb, r_receivable numeric,
         r_oldest date, r_book json, r_insured numeric, r_new_customer_limit numeric,
         r_new_customer_mode varchar)
-    LANGUAGE plpgsql VOLATILE AS $gate$
+    -- one plan for every call: a plan made for the sizes of the arrays at hand would be
+    -- made again at each call, for a cost the plan cannot gain back on a few orders
+    LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $gate$
     #variable_conflict use_column
     BEGIN
     RETURN QUERY
