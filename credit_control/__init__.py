@@ -27,3 +27,4 @@ def uninstall_hook(env):
     foreign keys refuse the deletions, logged as errors, and the records stay."""
     _unlink_own_activities(env, "credit_control")
     env.cr.execute(SQL("DELETE FROM credit_dunning_action"))
+    env.cr.execute(SQL("DROP FUNCTION IF EXISTS credit_control_gate_read"))  # res.partner.init

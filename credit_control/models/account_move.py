@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.tools import float_compare, format_amount, format_date
+from odoo.tools import SQL, float_compare, format_amount, format_date
 
 
 class AccountMove(models.Model):
@@ -52,6 +52,22 @@ class AccountMove(models.Model):
         help="What dunning will do next on this invoice if it stays unpaid.",
     )
     dunning_next_date = fields.Date(string="Next Dunning Date", compute="_compute_dunning_next_step")
+
+    def init(self):
+        """The gate's new-customer check (has the customer a posted invoice in the company?)
+        at every confirmation when the company gives new customers a credit of their own: an
+        index of the posted customer invoices alone, never a scan of the journal entries."""
+        result = super().init()
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS account_move_credit_invoiced_customer_idx
+                    ON account_move (commercial_partner_id, company_id)
+                 WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
+                """
+            )
+        )
+        return result
 
     @api.depends(
         "state",

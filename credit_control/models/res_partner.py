@@ -44,6 +44,125 @@ def _credit_amount(string, compute, help_text):
     )
 
 
+# What the credit gate reads at each confirmation (res.partner._credit_gate_read), as a function
+# of the database: PostgreSQL parses and plans its query once per connection, not at every
+# confirmation (that took longer than running it). Kept in step with the columns by init().
+CREDIT_GATE_READ_FUNCTION = SQL(
+    """
+    CREATE FUNCTION credit_control_gate_read(
+        p_company integer, p_orders integer[], p_sales integer[], p_invoice_partners integer[],
+        p_terms integer[], p_current integer[], p_tz varchar, p_uid integer, p_lock boolean,
+        p_policy_fallback varchar, p_cover_states varchar[], p_new_customer_modes varchar[])
+    RETURNS TABLE (
+        r_today date, r_company_policy varchar, r_overdue_days integer, r_currency_id integer,
+        r_rounding numeric, r_order integer, r_debtor_id integer, r_requires_ref boolean,
+        r_has_transactions boolean, r_immediate boolean, r_policy jsonb, r_cash_in_advance jsonb,
+        r_limit jsonb, r_limit_temporary jsonb, r_limit_temporary_until jsonb, r_receivable numeric,
+        r_oldest date, r_book json, r_insured numeric, r_new_customer_limit numeric,
+        r_new_customer_mode varchar)
+    -- one plan for every call: a plan made for the sizes of the arrays at hand would be
+    -- made again at each call, for a cost the plan cannot gain back on a few orders
+    LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $gate$
+    #variable_conflict use_column
+    BEGIN
+    RETURN QUERY
+    WITH local AS (
+        -- fields.Date.context_today, without reading the user's record when the request
+        -- gives its time zone
+        SELECT (now() AT TIME ZONE COALESCE(
+                    p_tz,
+                    (SELECT partner.tz FROM res_users usr JOIN res_partner partner
+                        ON partner.id = usr.partner_id WHERE usr.id = p_uid),
+                    'UTC'))::date AS today
+    ), current_order AS (
+        SELECT o.order_id, o.sale_id, o.term_id, invoice.commercial_partner_id AS debtor_id
+          FROM unnest(p_orders, p_sales, p_invoice_partners, p_terms)
+               AS o (order_id, sale_id, invoice_partner_id, term_id)
+          JOIN res_partner invoice ON invoice.id = o.invoice_partner_id
+    ), locked AS (
+        -- p_lock: the debtors whose credit is checked (policy other than none, as
+        -- _credit_policy_of), so that two transactions confirming orders of the same customer
+        -- cannot both pass on the same exposure. Odoo runs its transactions in REPEATABLE
+        -- READ: a plain lock would let the second one pass on its old snapshot, while updating
+        -- the row makes it fail on a serialization error, and Odoo retries it with a snapshot
+        -- that sees the first order.
+        UPDATE res_partner debtor SET write_date = debtor.write_date
+          FROM res_company company
+         WHERE p_lock AND company.id = p_company
+           AND debtor.id IN (SELECT debtor_id FROM current_order)
+           AND COALESCE(debtor.credit_policy ->> p_company::text, p_policy_fallback,
+                        company.credit_policy, 'alert') != 'none'
+        RETURNING debtor.id
+    )
+    SELECT local.today, company.credit_policy::varchar, company.credit_overdue_days, currency.id,
+           currency.rounding, c.order_id, c.debtor_id, debtor.credit_require_client_ref,
+           EXISTS (SELECT 1 FROM sale_order_transaction_rel rel WHERE rel.sale_order_id = c.sale_id),
+           -- account.payment.term._is_immediate, for customers on cash in advance
+           c.term_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM account_payment_term_line term_line
+                 WHERE term_line.payment_id = c.term_id
+                   AND (term_line.nb_days != 0 OR term_line.delay_type != 'days_after')),
+           debtor.credit_policy -> p_company::text,
+           debtor.credit_cash_in_advance -> p_company::text,
+           debtor.credit_limit -> p_company::text,
+           debtor.credit_limit_temporary -> p_company::text,
+           debtor.credit_limit_temporary_until -> p_company::text,
+           balance.total, balance.oldest, book.amounts, cover.amount_granted::numeric,
+           company.credit_new_customer_limit::numeric,
+           -- res.partner.credit_new_customer, but for the limit: only when the company gives
+           -- new customers a credit of their own (account_move_credit_invoiced_customer_idx)
+           CASE WHEN company.credit_new_customer_mode = ANY(p_new_customer_modes)
+                AND NOT EXISTS (
+                    SELECT 1 FROM account_move move
+                     WHERE move.commercial_partner_id = debtor.id
+                       AND move.company_id = p_company
+                       AND move.move_type IN ('out_invoice', 'out_refund')
+                       AND move.state = 'posted')
+                AND NOT EXISTS (
+                    SELECT 1 FROM credit_application application
+                     WHERE application.partner_id = debtor.id
+                       AND application.company_id = p_company
+                       AND application.state = 'granted')
+                THEN company.credit_new_customer_mode::varchar END
+      FROM local, current_order c
+      JOIN res_company company ON company.id = p_company
+      JOIN res_currency currency ON currency.id = company.currency_id
+      JOIN res_partner debtor ON debtor.id = c.debtor_id
+      LEFT JOIN LATERAL (
+            SELECT SUM((contact.credit_open_balances -> p_company::text ->> 0)::numeric) AS total,
+                   MIN((contact.credit_open_balances -> p_company::text ->> 1)::date) AS oldest
+              FROM res_partner contact
+             WHERE contact.commercial_partner_id = debtor.id
+               AND contact.credit_open_balances ? p_company::text
+      ) balance ON true
+      LEFT JOIN LATERAL (
+            SELECT json_object_agg(by_currency.currency_id, by_currency.amount) AS amounts
+              FROM (SELECT sale.currency_id, SUM(sale.credit_amount_to_invoice) AS amount
+                      FROM sale_order sale
+                      JOIN res_partner partner ON partner.id = sale.partner_invoice_id
+                     WHERE partner.commercial_partner_id = debtor.id
+                       AND sale.company_id = p_company
+                       AND sale.state = 'sale'
+                       AND sale.id != ALL(p_current)
+                  GROUP BY 1) by_currency
+      ) book ON true
+      LEFT JOIN LATERAL (
+            SELECT cover.amount_granted
+              FROM credit_insurance_cover cover
+             WHERE company.credit_insurance_limit AND cover.partner_id = debtor.id
+               AND cover.company_id = p_company
+               AND cover.state = ANY(p_cover_states)
+               AND cover.date_start <= local.today
+               AND (cover.date_end IS NULL OR cover.date_end >= local.today)
+             ORDER BY cover.id
+             LIMIT 1
+      ) cover ON true;
+    END
+    $gate$
+    """
+)
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -495,14 +614,27 @@ class ResPartner(models.Model):
         for pid, currency, amount, key in book:
             result[pid][key] += currency._convert(amount or 0.0, company.currency_id, company, today)
 
+    def init(self):
+        """The gate's read as a function of the database (CREDIT_GATE_READ_FUNCTION), made anew
+        at each update: it follows the columns it reads."""
+        result = super().init()
+        self.env.cr.execute(SQL("DROP FUNCTION IF EXISTS credit_control_gate_read"))
+        self.env.cr.execute(CREDIT_GATE_READ_FUNCTION)
+        return result
+
     @api.model
-    def _credit_gate_read(self, company, orders):
+    def _credit_gate_read(self, company, orders, lock=False):
         """What the gate needs to decide on ``orders`` (all of ``company``), in one query: for
         each order its debtor and whether it has payment transactions; for each debtor its
         credit fields in the company, its open receivables (the balances kept on its contacts),
         the order book of its other confirmed orders by currency, and its insurance cover in
         force. The orders' own columns come from the cache: the orders are not flushed, so that
         Odoo writes the confirmation in one UPDATE.
+        With ``lock``, the same query locks the debtors whose credit is checked (policy other
+        than none), so that two transactions confirming orders of the same customer cannot both
+        pass on the same exposure. Odoo runs its transactions in REPEATABLE READ: a plain lock
+        would let the second one pass on its old snapshot, while updating the row makes it fail
+        on a serialization error, and Odoo retries it with a snapshot that sees the first order.
 
         :return: {order id: (debtor id, has transactions, immediate payment term)} (orders with a
             saved invoice address),
@@ -552,100 +684,25 @@ class ResPartner(models.Model):
         (dirty - orders).flush_recordset()  # other orders' pending changes count in the order book
         orders.flush_recordset(["transaction_ids"])
         self.env["payment.transaction"].flush_model(["sale_order_ids"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                WITH local AS (
-                    -- fields.Date.context_today, without reading the user's record when the
-                    -- request gives its time zone
-                    SELECT (now() AT TIME ZONE COALESCE(
-                                %(tz)s,
-                                (SELECT partner.tz FROM res_users usr JOIN res_partner partner
-                                    ON partner.id = usr.partner_id WHERE usr.id = %(uid)s),
-                                'UTC'))::date AS today
-                ), current_order AS (
-                    SELECT o.order_id, o.sale_id, o.term_id, invoice.commercial_partner_id AS debtor_id
-                      FROM (VALUES %(values)s) AS o (order_id, sale_id, invoice_partner_id, term_id)
-                      JOIN res_partner invoice ON invoice.id = o.invoice_partner_id
-                )
-                SELECT local.today, company.credit_policy, company.credit_overdue_days, currency.id,
-                       currency.rounding, c.order_id, c.debtor_id, debtor.credit_require_client_ref,
-                       EXISTS (SELECT 1 FROM sale_order_transaction_rel rel WHERE rel.sale_order_id = c.sale_id),
-                       -- account.payment.term._is_immediate, for customers on cash in advance
-                       c.term_id IS NOT NULL AND NOT EXISTS (
-                            SELECT 1 FROM account_payment_term_line term_line
-                             WHERE term_line.payment_id = c.term_id
-                               AND (term_line.nb_days != 0 OR term_line.delay_type != 'days_after')),
-                       debtor.credit_policy -> %(company)s,
-                       debtor.credit_cash_in_advance -> %(company)s,
-                       debtor.credit_limit -> %(company)s,
-                       debtor.credit_limit_temporary -> %(company)s,
-                       debtor.credit_limit_temporary_until -> %(company)s,
-                       balance.total, balance.oldest, book.amounts, cover.amount_granted,
-                       company.credit_new_customer_limit,
-                       -- res.partner.credit_new_customer, but for the limit: only when the
-                       -- company gives new customers a credit of their own
-                       CASE WHEN company.credit_new_customer_mode IN %(new_customer_modes)s
-                            AND NOT EXISTS (
-                                SELECT 1 FROM account_move move
-                                 WHERE move.commercial_partner_id = debtor.id
-                                   AND move.company_id = %(company_id)s
-                                   AND move.move_type IN ('out_invoice', 'out_refund')
-                                   AND move.state = 'posted')
-                            AND NOT EXISTS (
-                                SELECT 1 FROM credit_application application
-                                 WHERE application.partner_id = debtor.id
-                                   AND application.company_id = %(company_id)s
-                                   AND application.state = 'granted')
-                            THEN company.credit_new_customer_mode END
-                  FROM local, current_order c
-                  JOIN res_company company ON company.id = %(company_id)s
-                  JOIN res_currency currency ON currency.id = company.currency_id
-                  JOIN res_partner debtor ON debtor.id = c.debtor_id
-                  LEFT JOIN LATERAL (
-                        SELECT SUM((contact.credit_open_balances -> %(company)s ->> 0)::numeric) AS total,
-                               MIN((contact.credit_open_balances -> %(company)s ->> 1)::date) AS oldest
-                          FROM res_partner contact
-                         WHERE contact.commercial_partner_id = debtor.id
-                           AND contact.credit_open_balances ? %(company)s
-                  ) balance ON true
-                  LEFT JOIN LATERAL (
-                        SELECT json_object_agg(by_currency.currency_id, by_currency.amount) AS amounts
-                          FROM (SELECT sale.currency_id, SUM(sale.credit_amount_to_invoice) AS amount
-                                  FROM sale_order sale
-                                  JOIN res_partner partner ON partner.id = sale.partner_invoice_id
-                                 WHERE partner.commercial_partner_id = debtor.id
-                                   AND sale.company_id = %(company_id)s
-                                   AND sale.state = 'sale'
-                                   AND sale.id NOT IN %(current)s
-                              GROUP BY 1) by_currency
-                  ) book ON true
-                  LEFT JOIN LATERAL (
-                        SELECT cover.amount_granted
-                          FROM credit_insurance_cover cover
-                         WHERE company.credit_insurance_limit AND cover.partner_id = debtor.id
-                           AND cover.company_id = %(company_id)s
-                           AND cover.state IN %(cover_states)s
-                           AND cover.date_start <= local.today
-                           AND (cover.date_end IS NULL OR cover.date_end >= local.today)
-                         ORDER BY cover.id
-                         LIMIT 1
-                  ) cover ON true
-                """,
-                values=SQL(", ").join(SQL("(%s, %s, %s, %s::int)", *values) for values in invoice_partners),
-                company=str(company.id),
-                company_id=company.id,
-                current=tuple(orders._origin.ids) or (0,),
-                cover_states=IN_FORCE_STATES,
-                new_customer_modes=("no_credit", "default_limit"),
-                tz=tz,
-                uid=self.env.uid,
-            )
-        )
         fallbacks = {
             fname: self._fields[fname].get_company_dependent_fallback(self.with_company(company))
             for fname in CREDIT_GATE_PARTNER_FIELDS
         }
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT * FROM credit_control_gate_read(%s, %s::int[], %s::int[], %s::int[], %s::int[], %s::int[],"
+                " %s, %s, %s, %s, %s::varchar[], %s::varchar[])",
+                company.id,
+                *([values[position] for values in invoice_partners] for position in range(4)),
+                orders._origin.ids,
+                tz,
+                self.env.uid,
+                lock,
+                fallbacks["credit_policy"] or None,
+                list(IN_FORCE_STATES),
+                ["no_credit", "default_limit"],
+            )
+        )
         by_order, debtors = {}, {}
         for row in rows:
             today, company_policy, overdue_days, currency_id, rounding, order_id, debtor_id = row[:7]

@@ -175,8 +175,9 @@ class SaleOrder(models.Model):
 
         A constant number of queries per company: the exposure of all the customers at once,
         and the company's intake rules (cached).
-        With ``lock``, the customers' rows are locked first, so that two transactions
-        confirming orders of the same customer cannot both pass on the same exposure.
+        With ``lock``, the customers' rows are locked by the same read, so that two
+        transactions confirming orders of the same customer cannot both pass on the same
+        exposure (res.partner._credit_gate_read).
         ``increase`` ({order id: amount in the order's currency}) evaluates orders as if
         their total grew by that amount (a release requested for a confirmed order's growth).
 
@@ -188,10 +189,8 @@ class SaleOrder(models.Model):
         for company, company_orders in self.grouped("company_id").items():
             orders = company_orders.with_company(company)
             partners = self.env["res.partner"].with_company(company)
-            by_order, facts = partners._credit_gate_read(company, orders)
+            by_order, facts = partners._credit_gate_read(company, orders, lock=lock)
             measured = [pid for pid, debtor in facts.items() if partners._credit_policy_of(debtor) != "none"]
-            if lock and measured:
-                self._credit_lock_partners(partners.browse(measured))
             exposures = self._credit_exposures(company, orders, by_order, facts, measured)
             # No payment transaction (the gate read says so): nothing paid to read.
             paid = {
@@ -454,18 +453,6 @@ class SaleOrder(models.Model):
             float_compare(self.amount_paid, self.amount_total, precision_rounding=self.currency_id.rounding) >= 0
         )
 
-    def _credit_lock_partners(self, partners):
-        """Serialize the credit checks of the same customers. Odoo runs its transactions in
-        REPEATABLE READ: a plain lock would let the second one pass on its old snapshot,
-        while updating the row makes it fail on a serialization error, and Odoo retries it
-        with a snapshot that sees the first order."""
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_partner SET write_date = write_date WHERE id IN %s",
-                tuple(sorted(partners.ids)),
-            )
-        )
-
     # ------------------------------------------------------------------
     # Confirmation: every channel writes state = 'sale'
     # ------------------------------------------------------------------
@@ -486,6 +473,10 @@ class SaleOrder(models.Model):
         if CREDIT_RELEASE_BINDING_TRIGGERS.intersection(vals):
             watched = self.filtered(lambda o: o.credit_release_state in ("released", "requested") or o.state == "sale")
             bindings = {order: order._credit_release_binding() for order in watched}
+        totals = set(confirming.mapped("amount_total"))
+        if confirming and confirming == self and len(totals) == 1:
+            # What the gate records, written with the state: no second write (raised, rolled back).
+            vals = {**vals, "credit_checked_amount": totals.pop()}
         result = super().write(vals)
         moved = self.browse(
             [order.id for order, binding in bindings.items() if order._credit_release_binding() != binding]
@@ -600,7 +591,8 @@ class SaleOrder(models.Model):
                 if result["warnings"]:
                     order._credit_post_intake_alert(result)
                 order._credit_record_failed_rules(result)
-            order.sudo().credit_checked_amount = order.amount_total
+            if order.credit_checked_amount != order.amount_total:  # else written with the state
+                order.sudo().credit_checked_amount = order.amount_total
         held = self.filtered("credit_customer_held")
         if held:
             held._credit_close_hold_todos()

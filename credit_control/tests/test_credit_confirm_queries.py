@@ -1,4 +1,5 @@
-"""Confirmation at plain Odoo's cost: the gate adds the row lock and one read, nothing more.
+"""Confirmation at plain Odoo's cost: the gate adds one read, which locks the customers' rows
+with it, nothing more.
 
 Two measures, neither patching anything:
 
@@ -7,7 +8,7 @@ Two measures, neither patching anything:
   loads them first;
 - a whole ``action_confirm`` is traced with Odoo's own query hooks (``query_hooks`` of the
   thread, as Odoo's profiler uses them): each query belongs to the addon whose code is the
-  nearest on the stack. The suite's queries must be exactly the lock and the read, and the
+  nearest on the stack. The suite's query must be exactly the read (the lock in it), and the
   order must be written by one UPDATE (not split in two by a flush of the gate).
 
 The count of plain Odoo's confirmation on a database without the suite is measured side by
@@ -20,8 +21,10 @@ import traceback
 from contextlib import contextmanager
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 import odoo.addons
+from odoo.addons.credit_control.models.res_partner import CREDIT_GATE_READ_FUNCTION
 
 from .common import CreditControlCommon
 
@@ -105,13 +108,13 @@ class TestCreditConfirmQueries(CreditControlCommon):
             self._history(customers)
         return self._quotations(customers, count)
 
-    def test_gate_issues_the_lock_and_one_read(self):
+    def test_gate_issues_one_read_that_locks(self):
         for label, customers, count, policy, history in self._scenarios():
             with self.subTest(label), self.env.cr.savepoint(flush=False) as savepoint:
                 orders = self._prepare(customers, count, policy, history)
                 self.env.invalidate_all()
                 orders.mapped("name")  # the orders, as Odoo's confirmation reads them first
-                with self.assertQueryCount(2):  # the lock, the read
+                with self.assertQueryCount(1):  # the read, the lock in it
                     evaluation = orders._credit_evaluate(lock=True)
                 self.assertFalse(any(result["blocking"] or result["reasons"] for result in evaluation.values()))
                 savepoint.rollback()
@@ -134,7 +137,7 @@ class TestCreditConfirmQueries(CreditControlCommon):
         self.env.flush_all()
         self.env.invalidate_all()
         orders.mapped("name")
-        with self.assertQueryCount(2):
+        with self.assertQueryCount(1):
             evaluation = orders._credit_evaluate(lock=True)
         self.assertEqual(evaluation[orders[0].id]["limit"], 500_000.0)  # the cover, read with the rest
         self.assertFalse(any(result["blocking"] for result in evaluation.values()))
@@ -142,7 +145,7 @@ class TestCreditConfirmQueries(CreditControlCommon):
         orders[1].payment_term_id = self.term_30
         self.assertTrue(orders[1]._credit_evaluate()[orders[1].id]["releasable"])
 
-    def test_whole_confirmation_adds_only_the_lock_and_the_read(self):
+    def test_whole_confirmation_adds_only_the_read_and_its_lock(self):
         for label, customers, count, policy, history in self._scenarios():
             with self.subTest(label), self.env.cr.savepoint(flush=False) as savepoint:
                 orders = self._prepare(customers, count, policy, history)
@@ -152,9 +155,8 @@ class TestCreditConfirmQueries(CreditControlCommon):
                     self.env.flush_all()
                 self.assertEqual(set(orders.mapped("state")), {"sale"})
                 ours = [query for owner, query in queries if owner == "suite"]
-                self.assertEqual(len(ours), 2, "\n".join(ours))
-                self.assertTrue(ours[0].startswith("WITH local AS"), ours[0])  # the read
-                self.assertTrue(ours[1].startswith("UPDATE res_partner SET write_date"), ours[1])  # the lock
+                self.assertEqual(len(ours), 1, "\n".join(ours))
+                self.assertTrue(ours[0].startswith("SELECT * FROM credit_control_gate_read("), ours[0])
                 # The orders are written once: their state and what the gate records together
                 # (Odoo groups the UPDATE by the columns written, as without the suite).
                 updates = [query for __, query in queries if query.startswith('UPDATE "sale_order" SET')]
@@ -194,3 +196,41 @@ class TestCreditConfirmQueries(CreditControlCommon):
                 self.assertFalse(evaluation[order.id]["blocking"])
         order.with_context(tz=False).action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def test_checked_amount_of_each_order_confirmed_together(self):
+        """One total: written with the state; several: each order its own."""
+        same = self._quotations(self.customer, 1) | self._quotations(self.customer, 1)
+        different = self._quotations(self.customer, 3)
+        same.action_confirm()
+        different.action_confirm()
+        for order in same | different:
+            self.assertEqual(order.credit_checked_amount, order.amount_total)
+
+    def test_new_customer_check_reads_an_index(self):
+        """With credit for new customers on, the gate asks whether the customer has a posted
+        invoice in the company: an index of the posted customer invoices answers it, not a
+        scan of every journal entry (the planner is told to avoid scans to see it can)."""
+        condition = """
+                    SELECT 1 FROM account_move move
+                     WHERE move.commercial_partner_id = debtor.id
+                       AND move.company_id = p_company
+                       AND move.move_type IN ('out_invoice', 'out_refund')
+                       AND move.state = 'posted')"""
+        self.assertIn(condition, CREDIT_GATE_READ_FUNCTION.code)  # the gate's own condition
+        query = condition.replace("debtor.id", "%s").replace("p_company", "%s").rstrip(")")
+        self.env.cr.execute(SQL("SET LOCAL enable_seqscan = off"))
+        self.env.cr.execute(SQL("EXPLAIN %s", SQL(query, self.customer.id, self.company.id)))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute(SQL("SET LOCAL enable_seqscan = on"))
+        self.assertIn("account_move_credit_invoiced_customer_idx", plan)
+
+    def test_new_customer_gate_with_the_index(self):
+        """The gate still tells a new customer from an invoiced one."""
+        self.company.write({"credit_new_customer_mode": "default_limit", "credit_new_customer_limit": 300.0})
+        newcomer = self.customer.copy({"name": "Nouveau Client", "credit_limit": 0.0})
+        invoiced = self.customer.copy({"name": "Client Facturé", "credit_limit": 0.0})
+        self._create_invoice(100.0, days_overdue=-20, partner=invoiced)
+        orders = self._create_order(100.0, partner=newcomer) | self._create_order(100.0, partner=invoiced)
+        evaluation = orders._credit_evaluate()
+        self.assertEqual(evaluation[orders[0].id]["limit"], 300.0)
+        self.assertEqual(evaluation[orders[1].id]["limit"], 0.0)
