@@ -219,6 +219,30 @@ class TestCreditApplication(CreditControlCommon):
         self.assertEqual(self.newcomer.with_company(other).credit_limit, 700.0)
         self.assertEqual(self.newcomer.with_company(self.company).credit_limit, 0.0)
 
+    def test_customer_company_currency_from_the_mixin(self):
+        """The application and the insurance cover declare their customer, company and currency
+        once (credit.customer.mixin), with the same labels and rules."""
+        mixin = self.env["credit.customer.mixin"]
+        self.assertEqual(mixin._fields["partner_id"].string, "Customer")
+        for model in ("credit.application", "credit.insurance.cover"):
+            records = self.env[model]
+            self.assertIsInstance(records, self.env.registry["credit.customer.mixin"])
+            for fname in ("partner_id", "company_id", "currency_id"):
+                with self.subTest(model=model, field=fname):
+                    field, declared = records._fields[fname], mixin._fields[fname]
+                    self.assertEqual(
+                        (field.string, field.help, field.required, field.index, field.domain, field.related),
+                        (
+                            declared.string,
+                            declared.help,
+                            declared.required,
+                            declared.index,
+                            declared.domain,
+                            declared.related,
+                        ),
+                    )
+            self.assertEqual(records.default_get(["company_id"])["company_id"], self.env.company.id)
+
     # ------------------------------------------------------------------
     # Bad input
     # ------------------------------------------------------------------
