@@ -29,6 +29,8 @@ FINANCE_FIELDS = {
     "decision_date",
     "decision_id",
 }
+# "Far below": a proposed limit under this share of the limit granted is worth a warning.
+PROPOSAL_WARNING_SHARE = 0.5
 # What the salesperson gives, while the application is a draft.
 REQUEST_FIELDS = {
     "partner_id",
@@ -109,6 +111,14 @@ class CreditApplication(models.Model):
         string="Insurance Cover in Force", compute="_compute_history", groups=ACCOUNTING_READERS
     )
 
+    grant_warning = fields.Text(
+        string="Before Granting",
+        compute="_compute_grant_warning",
+        groups=ACCOUNTING_READERS,
+        help="What the limit granted runs into: the customer's insurance cover, its payment grade E, a "
+        "limit proposed from its payment behaviour far below. Kept in the decision when granted.",
+    )
+
     @api.constrains("requested_limit", "expected_volume", "granted_limit", "cover_amount")
     def _check_amounts(self):
         for application in self:
@@ -142,6 +152,85 @@ class CreditApplication(models.Model):
             application.payment_index = behaviour.payment_index_12 if behaviour else 0.0
             application.proposed_limit = behaviour.proposed_limit if behaviour else 0.0
             application.insured_amount = partner.credit_insurance_amount
+
+    @api.depends("partner_id", "company_id", "granted_limit", "request_cover", "cover_amount")
+    def _compute_grant_warning(self):
+        for application in self:
+            application.grant_warning = "\n".join(application._get_grant_warnings())
+
+    def _get_grant_warnings(self):
+        """Why the limit granted may not be what finance means: the gate applies the insurance
+        cover in its place, or it is uninsured, or the customer pays badly."""
+        self.ensure_one()
+        currency = self.currency_id
+        limit = self.granted_limit
+        if not self.partner_id or currency.compare_amounts(limit, 0.0) <= 0:
+            return []
+        company = self.company_id
+        partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
+        values = {
+            "customer": partner.name,
+            "limit": format_amount(self.env, limit, currency),
+        }
+        warnings = []
+        cover = partner.credit_insurance_cover_id
+        if cover and currency.compare_amounts(limit, cover.amount_granted) > 0:
+            values["cover"] = format_amount(self.env, cover.amount_granted, currency)
+            if company.credit_insurance_limit:
+                warnings.append(
+                    _(
+                        "The company limits customers by their insurance cover: while the cover of %(cover)s is in "
+                        "force, the credit check applies it to %(customer)s, not the %(limit)s granted.",
+                        **values,
+                    )
+                )
+            else:
+                warnings.append(
+                    _(
+                        "%(excess)s of the %(limit)s granted is above the insurance cover of %(customer)s "
+                        "(%(cover)s): not insured.",
+                        excess=format_amount(self.env, limit - cover.amount_granted, currency),
+                        **values,
+                    )
+                )
+        elif (
+            company.credit_insurance_limit
+            and self.request_cover
+            and currency.compare_amounts(self.cover_amount, 0.0) > 0
+            and currency.compare_amounts(limit, self.cover_amount) > 0
+        ):
+            warnings.append(
+                _(
+                    "The company limits customers by their insurance cover: once the insurer grants the "
+                    "%(cover)s requested, the credit check applies it to %(customer)s, not the %(limit)s granted.",
+                    cover=format_amount(self.env, self.cover_amount, currency),
+                    **values,
+                )
+            )
+        behaviour = partner._get_credit_payment_behaviour().get(partner.id)
+        if behaviour and behaviour.grade == "E":
+            warnings.append(
+                _(
+                    "%(customer)s has payment grade E (repeatedly late): its payment behaviour proposes cash in "
+                    "advance.",
+                    **values,
+                )
+            )
+        elif (
+            behaviour
+            and behaviour.proposal == "limit"
+            and currency.compare_amounts(behaviour.proposed_limit, limit * PROPOSAL_WARNING_SHARE) < 0
+        ):
+            warnings.append(
+                _(
+                    "The limit proposed from the payment behaviour of %(customer)s is %(proposed)s, far below the "
+                    "%(limit)s granted: %(reason)s",
+                    proposed=format_amount(self.env, behaviour.proposed_limit, currency),
+                    reason=behaviour.proposal_reason,
+                    **values,
+                )
+            )
+        return warnings
 
     # ------------------------------------------------------------------
     # Who writes what
@@ -302,6 +391,7 @@ class CreditApplication(models.Model):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         limit_before = self._get_limit_in_force()
+        warnings = self._get_grant_warnings()  # before the grant changes the customer
         values = {"credit_limit": self.granted_limit}
         if self.granted_payment_term_id:
             values["property_payment_term_id"] = self.granted_payment_term_id.id
@@ -325,18 +415,22 @@ class CreditApplication(models.Model):
                     }
                 )
             )
-        self._record_decision("application_granted", limit_before)
+        self._record_decision("application_granted", limit_before, warnings)
         self._close("granted")
 
-    def _record_decision(self, kind, limit_before):
+    def _record_decision(self, kind, limit_before, warnings=()):
+        """The decision in the customer's credit history, with the warnings finance saw."""
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        reason = (self.decision_note or "").strip() or self.name
+        if warnings:
+            reason = "\n".join([reason, _("Granted despite these warnings:"), *(f"- {w}" for w in warnings)])
         decision = self.env["credit.decision"].create(
             {
                 "partner_id": partner.id,
                 "company_id": self.company_id.id,
                 "application_id": self.id,
                 "decision": kind,
-                "reason": (self.decision_note or "").strip() or self.name,
+                "reason": reason,
                 "exposure": partner.sudo().credit_exposure,
                 "limit_before": limit_before,
                 "limit_after": self._get_limit_in_force(),

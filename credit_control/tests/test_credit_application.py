@@ -1,6 +1,7 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import format_amount
 
 from .common import CreditControlCommon
 
@@ -109,6 +110,86 @@ class TestCreditApplication(CreditControlCommon):
         self.assertEqual(application.decision_id.limit_after, 1000.0)
         told = application.message_ids.filtered(lambda m: self.salesman.partner_id in m.partner_ids)
         self.assertIn("40 days late", told[0].body)
+
+    # ------------------------------------------------------------------
+    # What finance sees before granting
+    # ------------------------------------------------------------------
+    def _money(self, amount):
+        return format_amount(self.env, amount, self.company.currency_id)
+
+    def _grant_form(self, application, limit):
+        form = Form(application.with_user(self.finance))
+        form.granted_limit = limit
+        return form
+
+    def test_grant_above_the_insurance_cover_warns_and_is_recorded(self):
+        self.env["credit.insurance.cover"].create(
+            {
+                "partner_id": self.newcomer.id,
+                "insurer_id": self.insurer.id,
+                "amount_requested": 1000.0,
+                "amount_granted": 1000.0,
+                "date_start": fields.Date.subtract(self.today, days=10),
+                "state": "granted",
+            }
+        )
+        application = self._submitted()
+        self.assertFalse(self._grant_form(application, 800.0).grant_warning, "within the cover: nothing to say")
+        warning = self._grant_form(application, 1500.0).grant_warning
+        self.assertIn("not insured", warning)
+        self.assertIn(self._money(500.0), warning)
+        # The company limits by cover: the gate would apply the cover, not what is granted.
+        self.company.credit_insurance_limit = True
+        form = self._grant_form(application, 1500.0)
+        self.assertIn(
+            f"the credit check applies it to {self.newcomer.name}, not the {self._money(1500.0)}", form.grant_warning
+        )
+        arch = application.with_user(self.finance).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="grant_warning"', arch)
+        form.decision_note = "The insurer should follow."
+        form.save()
+        application.with_user(self.finance).action_grant()
+        reason = application.decision_id.reason
+        self.assertIn("The insurer should follow.", reason)
+        self.assertIn("Granted despite these warnings:", reason)
+        self.assertIn(f"not the {self._money(1500.0)} granted", reason)
+        self.assertEqual(application.decision_id.limit_after, 1000.0, "the cover applies, as the warning said")
+
+    def test_grant_warns_when_the_cover_requested_is_below(self):
+        self.company.credit_insurance_limit = True
+        application = self._submitted()
+        form = self._grant_form(application, 2000.0)
+        form.request_cover = True
+        form.cover_insurer_id = self.insurer
+        form.cover_amount = 1200.0
+        self.assertIn(f"once the insurer grants the {self._money(1200.0)} requested", form.grant_warning)
+        form.cover_amount = 2000.0
+        self.assertFalse(form.grant_warning)
+
+    def test_grant_warns_on_grade_e_and_on_a_proposal_far_below(self):
+        behaviour = self.env["credit.payment.behaviour"].sudo().create(
+            {"partner_id": self.customer.id, "company_id": self.company.id, "grade": "E", "proposal": "cash_in_advance"}
+        )
+        application = self._submitted(partner=self.customer, kind="raise", requested_limit=3000.0)
+        self.assertIn("payment grade E", self._grant_form(application, 3000.0).grant_warning)
+        behaviour.write({"grade": "B", "proposal": "limit", "proposed_limit": 1000.0, "sales_volume": 12000.0})
+        warning = self._grant_form(application, 3000.0).grant_warning
+        self.assertIn(f"is {self._money(1000.0)}, far below the {self._money(3000.0)} granted", warning)
+        self.assertIn("Grade B", warning, "with the proposal's reason")
+        self.assertFalse(self._grant_form(application, 1800.0).grant_warning, "not far from the proposal")
+        # Granted without warning: the decision keeps finance's reason only.
+        form = self._grant_form(application, 1800.0)
+        form.decision_note = "Raised, below twice the proposal."
+        form.save()
+        application.with_user(self.finance).action_grant()
+        self.assertEqual(application.decision_id.reason, "Raised, below twice the proposal.")
+
+    def test_salesperson_does_not_read_the_grant_warning(self):
+        application = self._submitted(partner=self.customer, kind="raise")
+        with self.assertRaises(AccessError):
+            application.with_user(self.salesman).read(["grant_warning"])
+        arch = application.with_user(self.salesman).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="grant_warning"', arch)
 
     # ------------------------------------------------------------------
     # Four eyes
