@@ -31,6 +31,8 @@ FINANCE_FIELDS = {
 }
 # "Far below": a proposed limit under this share of the limit granted is worth a warning.
 PROPOSAL_WARNING_SHARE = 0.5
+# Set by the application itself (sequence, submission): nobody writes them, whatever the client sends.
+SYSTEM_FIELDS = {"state", "user_id", "name", "submitted_date"}
 # What the salesperson gives, while the application is a draft.
 REQUEST_FIELDS = {
     "partner_id",
@@ -66,7 +68,9 @@ class CreditApplication(models.Model):
     kind = fields.Selection(
         [("new", "New Account"), ("raise", "Limit Raise")], required=True, default="new", tracking=True
     )
-    state = fields.Selection(APPLICATION_STATES, default="draft", required=True, readonly=True, tracking=True)
+    state = fields.Selection(
+        APPLICATION_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True
+    )
     requested_limit = fields.Monetary(required=True, tracking=True)
     expected_volume = fields.Monetary(
         string="Expected Yearly Volume", help="Sales expected with this customer in a year."
@@ -242,7 +246,9 @@ class CreditApplication(models.Model):
                 self._check_finance_fields(vals)
                 if vals.get("state", "draft") != "draft":
                     raise UserError(_("A credit application starts as a draft: submit it to finance."))
-                vals.pop("user_id", None)  # whoever files it, as the four-eyes rule reads it
+                # whoever files it, as the four-eyes rule reads it; the reference from the sequence
+                for fname in ("user_id", "name", "submitted_date"):
+                    vals.pop(fname, None)
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("credit.application") or _("New")
@@ -250,7 +256,7 @@ class CreditApplication(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            if "state" in vals or "user_id" in vals:
+            if SYSTEM_FIELDS.intersection(vals):
                 raise UserError(_("Use the buttons of the credit application to change its state."))
             self._check_finance_fields(vals)
             if REQUEST_FIELDS.intersection(vals) and not self._credit_is_finance():

@@ -167,8 +167,17 @@ class TestCreditApplication(CreditControlCommon):
         self.assertFalse(form.grant_warning)
 
     def test_grant_warns_on_grade_e_and_on_a_proposal_far_below(self):
-        behaviour = self.env["credit.payment.behaviour"].sudo().create(
-            {"partner_id": self.customer.id, "company_id": self.company.id, "grade": "E", "proposal": "cash_in_advance"}
+        behaviour = (
+            self.env["credit.payment.behaviour"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "grade": "E",
+                    "proposal": "cash_in_advance",
+                }
+            )
         )
         application = self._submitted(partner=self.customer, kind="raise", requested_limit=3000.0)
         self.assertIn("payment grade E", self._grant_form(application, 3000.0).grant_warning)
@@ -250,6 +259,89 @@ class TestCreditApplication(CreditControlCommon):
         as_sales.action_cancel()
         self.assertEqual(application.state, "cancelled")
         self.assertFalse(application.activity_ids)
+
+    def _user(self, login, *groups):
+        return (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": login.title(),
+                    "login": f"cc_{login}",
+                    "groups_id": [Command.set([self.env.ref(group).id for group in groups])],
+                    "company_id": self.company.id,
+                    "company_ids": [Command.set(self.company.ids)],
+                }
+            )
+        )
+
+    def test_nobody_forges_the_reference_nor_the_submission(self):
+        application = self._submitted()
+        for user in (self.salesman, self.finance_2):
+            for values in ({"name": "APP-FORGED"}, {"submitted_date": "2020-01-01 00:00:00"}):
+                with self.subTest(user=user.name, values=values), self.assertRaises(UserError):
+                    application.with_user(user).write(values)
+        self.assertNotEqual(application.name, "APP-FORGED")
+        forged = self._file(name="APP-FORGED", submitted_date="2020-01-01 00:00:00")
+        self.assertNotEqual(forged.name, "APP-FORGED")
+        self.assertFalse(forged.submitted_date)
+
+    def test_only_finance_decides_whatever_the_role(self):
+        """No grant nor refusal by the salesperson, the sales manager, the salesperson of all
+        documents or the accountant: not by the buttons, which they do not see, nor by RPC."""
+        application = self._submitted()
+        application.with_user(self.finance).write({"granted_limit": 1500.0, "decision_note": "Fine."})
+        roles = {
+            "salesperson": self.salesman,
+            "manager": self._user("manager", "sales_team.group_sale_manager"),
+            "all documents": self._user("all_docs", "sales_team.group_sale_salesman_all_leads"),
+            "accountant": self.billing,
+        }
+        for role, user in roles.items():
+            as_user = application.with_user(user)
+            with self.subTest(role=role):
+                arch = as_user.get_views([(False, "form")])["views"]["form"]["arch"]
+                self.assertNotIn('name="action_grant"', arch)
+                self.assertNotIn('name="action_refuse"', arch)
+                self.assertFalse(as_user.can_decide)
+                for method in ("action_grant", "action_refuse"):
+                    with self.assertRaises(AccessError):
+                        getattr(as_user, method)()
+                for values in ({"granted_limit": 9000.0}, {"granted_policy": "none"}, {"cover_amount": 1.0}):
+                    with self.assertRaises(UserError):  # AccessError included
+                        as_user.write(values)
+        self.assertEqual((application.state, application.granted_limit), ("submitted", 1500.0))
+        arch = application.with_user(self.finance).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_grant"', arch)
+
+    def test_salesperson_of_all_documents_reads_all_changes_none(self):
+        """As for orders: a salesperson of all documents reads the applications of the others'
+        customers, and changes none of them."""
+        all_docs = self._user("all_docs", "sales_team.group_sale_salesman_all_leads")
+        theirs = self._file()  # the salesperson's customer
+        as_all = theirs.with_user(all_docs)
+        self.assertEqual(self.env["credit.application"].with_user(all_docs).search([]), theirs)
+        self.assertEqual(as_all.requested_limit, 2000.0)
+        with self.assertRaises(AccessError):
+            as_all.write({"customer_info": "changed"})
+        with self.assertRaises(AccessError):
+            as_all.action_submit()
+        with self.assertRaises(AccessError):
+            as_all.action_cancel()
+        self.assertEqual(theirs.state, "draft")
+
+    def test_duplicate_is_a_new_draft(self):
+        application = self._submitted(partner=self.customer, kind="raise")
+        as_finance = application.with_user(self.finance)
+        as_finance.decision_note = "Not now."
+        as_finance.action_refuse()
+        copy = application.with_user(self.salesman).copy()
+        self.assertEqual(
+            (copy.state, copy.user_id, copy.decision_id, copy.decision_note),
+            ("draft", self.salesman, self.env["credit.decision"], False),
+        )
+        self.assertNotEqual(copy.name, application.name)
+        self.assertEqual(copy.requested_limit, application.requested_limit)
 
     def test_filed_by_is_who_files_it(self):
         application = self._file(user_id=self.finance_2.id)
