@@ -256,8 +256,15 @@ class CreditApplication(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            if SYSTEM_FIELDS.intersection(vals):
+            if {"state", "user_id"}.intersection(vals):
                 raise UserError(_("Use the buttons of the credit application to change its state."))
+            if SYSTEM_FIELDS.intersection(vals):
+                raise UserError(
+                    _(
+                        "The reference and the submission date of a credit application are its own: "
+                        "they cannot be changed."
+                    )
+                )
             self._check_finance_fields(vals)
             if REQUEST_FIELDS.intersection(vals) and not self._credit_is_finance():
                 closed = self.filtered(lambda a: a.state != "draft")

@@ -279,7 +279,7 @@ class TestCreditApplication(CreditControlCommon):
         application = self._submitted()
         for user in (self.salesman, self.finance_2):
             for values in ({"name": "APP-FORGED"}, {"submitted_date": "2020-01-01 00:00:00"}):
-                with self.subTest(user=user.name, values=values), self.assertRaises(UserError):
+                with self.subTest(user=user.name, values=values), self.assertRaisesRegex(UserError, "its own"):
                     application.with_user(user).write(values)
         self.assertNotEqual(application.name, "APP-FORGED")
         forged = self._file(name="APP-FORGED", submitted_date="2020-01-01 00:00:00")
