@@ -1,3 +1,4 @@
+from . import credit_customer_mixin  # first: res_partner imports the insurance cover
 from . import account_move
 from . import account_move_line
 from . import account_payment_term

@@ -92,11 +92,20 @@ class AccountMove(models.Model):
         """The banner of a draft invoice reads the limit in force (a temporary one while it
         lasts) and the exposure the credit check counts, not Odoo's permanent limit only.
         Odoo's own banner (partner_credit_warning) stays as Odoo computes it; the form shows
-        this one in its place."""
+        this one in its place. The exposures of all the invoices' customers are read at once
+        per company: an export or an RPC read may ask for many invoices."""
+        drafts = self.filtered(lambda m: m.state == "draft" and m.move_type == "out_invoice" and m.partner_id)
+        exposures = {}
+        for company, moves in drafts.grouped("company_id").items():
+            debtors = moves.partner_id.commercial_partner_id._origin.with_company(company).sudo()
+            exposures[company] = debtors._get_credit_exposure(company)
         for move in self:
-            move.credit_invoice_warning = move._credit_invoice_warning()
+            move.credit_invoice_warning = (
+                move._credit_invoice_warning(exposures.get(move.company_id, {})) if move in drafts else ""
+            )
 
-    def _credit_invoice_warning(self):
+    def _credit_invoice_warning(self, exposures=None):
+        """``exposures``: _get_credit_exposure of the customer in the invoice's company, when read already."""
         self.ensure_one()
         if self.state != "draft" or self.move_type != "out_invoice" or not self.partner_id:
             return ""
@@ -107,7 +116,9 @@ class AccountMove(models.Model):
         limit = debtor._get_credit_limit_in_force()
         if not limit:
             return ""
-        exposure = debtor._get_credit_exposure(company).get(debtor.id, {})
+        if exposures is None:
+            exposures = debtor._get_credit_exposure(company)
+        exposure = exposures.get(debtor.id, {})
         # A draft invoice of an order is still in the order book: only the rest is new credit.
         current = max(self.amount_total_signed - self._get_partner_credit_warning_exclude_amount(), 0.0)
         total = exposure.get("receivable", 0.0) + exposure.get("order_book", 0.0) + current

@@ -29,6 +29,10 @@ FINANCE_FIELDS = {
     "decision_date",
     "decision_id",
 }
+# "Far below": a proposed limit under this share of the limit granted is worth a warning.
+PROPOSAL_WARNING_SHARE = 0.5
+# Set by the application itself (sequence, submission): nobody writes them, whatever the client sends.
+SYSTEM_FIELDS = {"state", "user_id", "name", "submitted_date"}
 # What the salesperson gives, while the application is a draft.
 REQUEST_FIELDS = {
     "partner_id",
@@ -47,24 +51,11 @@ class CreditApplication(models.Model):
 
     _name = "credit.application"
     _description = "Credit Application"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.customer.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default=lambda self: _("New"))
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="restrict",
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
         "res.users",
         string="Filed By",
@@ -77,7 +68,9 @@ class CreditApplication(models.Model):
     kind = fields.Selection(
         [("new", "New Account"), ("raise", "Limit Raise")], required=True, default="new", tracking=True
     )
-    state = fields.Selection(APPLICATION_STATES, default="draft", required=True, readonly=True, tracking=True)
+    state = fields.Selection(
+        APPLICATION_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True
+    )
     requested_limit = fields.Monetary(required=True, tracking=True)
     expected_volume = fields.Monetary(
         string="Expected Yearly Volume", help="Sales expected with this customer in a year."
@@ -122,6 +115,14 @@ class CreditApplication(models.Model):
         string="Insurance Cover in Force", compute="_compute_history", groups=ACCOUNTING_READERS
     )
 
+    grant_warning = fields.Text(
+        string="Before Granting",
+        compute="_compute_grant_warning",
+        groups=ACCOUNTING_READERS,
+        help="What the limit granted runs into: the customer's insurance cover, its payment grade E, a "
+        "limit proposed from its payment behaviour far below. Kept in the decision when granted.",
+    )
+
     @api.constrains("requested_limit", "expected_volume", "granted_limit", "cover_amount")
     def _check_amounts(self):
         for application in self:
@@ -156,6 +157,85 @@ class CreditApplication(models.Model):
             application.proposed_limit = behaviour.proposed_limit if behaviour else 0.0
             application.insured_amount = partner.credit_insurance_amount
 
+    @api.depends("partner_id", "company_id", "granted_limit", "request_cover", "cover_amount")
+    def _compute_grant_warning(self):
+        for application in self:
+            application.grant_warning = "\n".join(application._get_grant_warnings())
+
+    def _get_grant_warnings(self):
+        """Why the limit granted may not be what finance means: the gate applies the insurance
+        cover in its place, or it is uninsured, or the customer pays badly."""
+        self.ensure_one()
+        currency = self.currency_id
+        limit = self.granted_limit
+        if not self.partner_id or currency.compare_amounts(limit, 0.0) <= 0:
+            return []
+        company = self.company_id
+        partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
+        values = {
+            "customer": partner.name,
+            "limit": format_amount(self.env, limit, currency),
+        }
+        warnings = []
+        cover = partner.credit_insurance_cover_id
+        if cover and currency.compare_amounts(limit, cover.amount_granted) > 0:
+            values["cover"] = format_amount(self.env, cover.amount_granted, currency)
+            if company.credit_insurance_limit:
+                warnings.append(
+                    _(
+                        "The company limits customers by their insurance cover: while the cover of %(cover)s is in "
+                        "force, the credit check applies it to %(customer)s, not the %(limit)s granted.",
+                        **values,
+                    )
+                )
+            else:
+                warnings.append(
+                    _(
+                        "%(excess)s of the %(limit)s granted is above the insurance cover of %(customer)s "
+                        "(%(cover)s): not insured.",
+                        excess=format_amount(self.env, limit - cover.amount_granted, currency),
+                        **values,
+                    )
+                )
+        elif (
+            company.credit_insurance_limit
+            and self.request_cover
+            and currency.compare_amounts(self.cover_amount, 0.0) > 0
+            and currency.compare_amounts(limit, self.cover_amount) > 0
+        ):
+            warnings.append(
+                _(
+                    "The company limits customers by their insurance cover: once the insurer grants the "
+                    "%(cover)s requested, the credit check applies it to %(customer)s, not the %(limit)s granted.",
+                    cover=format_amount(self.env, self.cover_amount, currency),
+                    **values,
+                )
+            )
+        behaviour = partner._get_credit_payment_behaviour().get(partner.id)
+        if behaviour and behaviour.grade == "E":
+            warnings.append(
+                _(
+                    "%(customer)s has payment grade E (repeatedly late): its payment behaviour proposes cash in "
+                    "advance.",
+                    **values,
+                )
+            )
+        elif (
+            behaviour
+            and behaviour.proposal == "limit"
+            and currency.compare_amounts(behaviour.proposed_limit, limit * PROPOSAL_WARNING_SHARE) < 0
+        ):
+            warnings.append(
+                _(
+                    "The limit proposed from the payment behaviour of %(customer)s is %(proposed)s, far below the "
+                    "%(limit)s granted: %(reason)s",
+                    proposed=format_amount(self.env, behaviour.proposed_limit, currency),
+                    reason=behaviour.proposal_reason,
+                    **values,
+                )
+            )
+        return warnings
+
     # ------------------------------------------------------------------
     # Who writes what
     # ------------------------------------------------------------------
@@ -166,7 +246,9 @@ class CreditApplication(models.Model):
                 self._check_finance_fields(vals)
                 if vals.get("state", "draft") != "draft":
                     raise UserError(_("A credit application starts as a draft: submit it to finance."))
-                vals.pop("user_id", None)  # whoever files it, as the four-eyes rule reads it
+                # whoever files it, as the four-eyes rule reads it; the reference from the sequence
+                for fname in ("user_id", "name", "submitted_date"):
+                    vals.pop(fname, None)
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("credit.application") or _("New")
@@ -174,8 +256,15 @@ class CreditApplication(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            if "state" in vals or "user_id" in vals:
+            if {"state", "user_id"}.intersection(vals):
                 raise UserError(_("Use the buttons of the credit application to change its state."))
+            if SYSTEM_FIELDS.intersection(vals):
+                raise UserError(
+                    _(
+                        "The reference and the submission date of a credit application are its own: "
+                        "they cannot be changed."
+                    )
+                )
             self._check_finance_fields(vals)
             if REQUEST_FIELDS.intersection(vals) and not self._credit_is_finance():
                 closed = self.filtered(lambda a: a.state != "draft")
@@ -315,6 +404,7 @@ class CreditApplication(models.Model):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         limit_before = self._get_limit_in_force()
+        warnings = self._get_grant_warnings()  # before the grant changes the customer
         values = {"credit_limit": self.granted_limit}
         if self.granted_payment_term_id:
             values["property_payment_term_id"] = self.granted_payment_term_id.id
@@ -338,18 +428,22 @@ class CreditApplication(models.Model):
                     }
                 )
             )
-        self._record_decision("application_granted", limit_before)
+        self._record_decision("application_granted", limit_before, warnings)
         self._close("granted")
 
-    def _record_decision(self, kind, limit_before):
+    def _record_decision(self, kind, limit_before, warnings=()):
+        """The decision in the customer's credit history, with the warnings finance saw."""
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        reason = (self.decision_note or "").strip() or self.name
+        if warnings:
+            reason = "\n".join([reason, _("Granted despite these warnings:"), *(f"- {w}" for w in warnings)])
         decision = self.env["credit.decision"].create(
             {
                 "partner_id": partner.id,
                 "company_id": self.company_id.id,
                 "application_id": self.id,
                 "decision": kind,
-                "reason": (self.decision_note or "").strip() or self.name,
+                "reason": reason,
                 "exposure": partner.sudo().credit_exposure,
                 "limit_before": limit_before,
                 "limit_after": self._get_limit_in_force(),

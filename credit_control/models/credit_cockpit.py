@@ -53,6 +53,7 @@ class CreditCockpit(models.Model):
         ],
         "credit.dunning.stage": ["is_preventive"],
         "credit.decision": ["company_id", "date", "request_date"],
+        "credit.application": ["company_id", "state", "requested_limit", "submitted_date"],
         "sale.order": [
             "company_id",
             "credit_release_state",
@@ -114,6 +115,20 @@ class CreditCockpit(models.Model):
         digits=(16, 1),
         readonly=True,
         help="Days since the oldest waiting request.",
+    )
+    application_count = fields.Integer(
+        string="Applications Waiting",
+        readonly=True,
+        help="Credit applications submitted to finance and not decided yet.",
+    )
+    application_amount = fields.Monetary(
+        string="Credit Requested", readonly=True, help="The limits requested by the applications waiting."
+    )
+    application_oldest_days = fields.Float(
+        string="Oldest Application Waiting (Days)",
+        digits=(16, 1),
+        readonly=True,
+        help="Days since the oldest waiting application was submitted.",
     )
     decision_count = fields.Integer(
         string="Requests Decided", readonly=True, help="Release requests answered by finance during the period."
@@ -198,6 +213,14 @@ class CreditCockpit(models.Model):
                     self._cockpit_holds_sql(),
                     self._cockpit_decisions_sql(today),
                 ),
+            ),
+            (
+                SQL(
+                    """COALESCE(appl.application_count, 0) AS application_count,
+                       COALESCE(appl.amount, 0) AS application_amount,
+                       COALESCE(appl.oldest_days, 0) AS application_oldest_days"""
+                ),
+                SQL("LEFT JOIN (%s) appl ON appl.company_id = company.id", self._cockpit_applications_sql()),
             ),
         ]
 
@@ -319,6 +342,19 @@ class CreditCockpit(models.Model):
             fields.Datetime.now(),
         )
 
+    def _cockpit_applications_sql(self):
+        """The credit applications waiting for finance (requested limits in company currency)."""
+        return SQL(
+            """
+            SELECT application.company_id, COUNT(*) AS application_count, SUM(application.requested_limit) AS amount,
+                   MAX(EXTRACT(EPOCH FROM (%s - application.submitted_date))) / 86400.0 AS oldest_days
+              FROM credit_application application
+             WHERE application.state = 'submitted'
+          GROUP BY application.company_id
+            """,
+            fields.Datetime.now(),
+        )
+
     def _cockpit_decisions_condition(self, today, alias="decision"):
         """Decisions of the period that answered a release request."""
         return SQL(
@@ -433,6 +469,14 @@ class CreditCockpit(models.Model):
             "credit_control.sale_order_credit_release_action",
             _("Holds Waiting for a Decision"),
             [("credit_release_state", "=", "requested")],
+            {"create": False},
+        )
+
+    def action_open_applications(self):
+        return self._cockpit_action(
+            "credit_control.credit_application_action_to_decide",
+            _("Credit Applications Waiting for Finance"),
+            [("state", "=", "submitted")],
             {"create": False},
         )
 

@@ -355,6 +355,7 @@ class CreditDunningAction(models.Model):
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.invoice_date_due,
                    COALESCE(pol.id, dp.id) AS policy_id, cur.offset_days AS current_offset,
                    p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual,
+                   m.amount_residual_signed, m.currency_id,
                    GREATEST(m.dunning_hold_until + 1, m.dunning_stage_date + 1) AS not_before
               FROM account_move m
               JOIN res_partner p ON p.id = m.commercial_partner_id

@@ -14,7 +14,9 @@ class CreditDunningForecast(models.Model):
     _depends = {
         "account.move": [
             "amount_residual",
+            "amount_residual_signed",
             "commercial_partner_id",
+            "currency_id",
             "company_id",
             "dunning_hold_until",
             "dunning_stage_date",
@@ -39,7 +41,12 @@ class CreditDunningForecast(models.Model):
     channel = fields.Selection(related="stage_id.channel")
     is_preventive = fields.Boolean(string="Preventive", readonly=True)
     date = fields.Date(string="Planned Date", readonly=True)
-    amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id", readonly=True)
+    # The invoice's residual is in the invoice's currency; totals add up in the company's.
+    move_currency_id = fields.Many2one("res.currency", string="Invoice Currency", readonly=True)
+    amount_residual = fields.Monetary(string="Amount Due", currency_field="move_currency_id", readonly=True)
+    amount_residual_company = fields.Monetary(
+        string="Amount Due (Company Currency)", currency_field="currency_id", readonly=True
+    )
 
     @api.model
     def _steps_sql(self, company, moves=None):
@@ -52,7 +59,8 @@ class CreditDunningForecast(models.Model):
                    inv.move_id AS id, inv.move_id, inv.partner_id, %(company)s AS company_id,
                    inv.salesperson_id, s.id AS stage_id, s.is_preventive,
                    GREATEST(inv.invoice_date_due + s.offset_days, inv.not_before) AS date,
-                   inv.amount_residual
+                   inv.amount_residual, inv.currency_id AS move_currency_id,
+                   inv.amount_residual_signed AS amount_residual_company
               FROM (%(invoices)s) inv
               JOIN credit_dunning_stage s
                 ON s.policy_id = inv.policy_id

@@ -11,23 +11,10 @@ IN_FORCE_STATES = ("granted", "reduced")
 class CreditInsuranceCover(models.Model):
     _name = "credit.insurance.cover"
     _description = "Credit Insurance Cover"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["credit.customer.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
     _rec_names_search = ["partner_id", "policy_number"]
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        ondelete="restrict",
-        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     insurer_id = fields.Many2one("res.partner", required=True, tracking=True, ondelete="restrict")
     policy_number = fields.Char(string="Policy / Contract Number", tracking=True)
     amount_requested = fields.Monetary(string="Cover Requested", currency_field="currency_id", tracking=True)

@@ -303,6 +303,36 @@ class TestCashCockpit(CreditControlCommon):
         decisions = self.env["credit.decision"].search(cockpit.action_open_decisions()["domain"])
         self.assertEqual(decisions, decision)
 
+    def test_applications_waiting_for_finance(self):
+        """Two applications submitted (one two days ago), a draft and a granted one: the
+        cockpit counts the two waiting, and its tile opens them."""
+        Application = self.env["credit.application"].with_user(self.salesman)
+
+        def file(amount, company=None):
+            values = {"partner_id": self.customer.id, "kind": "raise", "requested_limit": amount}
+            if company:
+                return Application.sudo().with_company(company).create({**values, "company_id": company.id})
+            return Application.create(values)
+
+        old, recent, decided = file(2000.0), file(500.0), file(800.0)
+        (old | recent | decided).action_submit()
+        old.sudo().submitted_date = fields.Datetime.now() - timedelta(days=2)
+        decided.with_user(self.finance).granted_limit = 800.0
+        decided.with_user(self.finance).action_grant()
+        file(300.0)  # a draft
+        file(900.0, company=self.company_b).action_submit()
+        cockpit = self._cockpit()
+        self.assertEqual(cockpit.application_count, 2)
+        self.assertAlmostEqual(cockpit.application_amount, 2500.0)
+        self.assertAlmostEqual(cockpit.application_oldest_days, 2.0, delta=0.01)
+        self.assertEqual(self._cockpit(self.company_b).application_count, 1)
+        arch = cockpit.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn("action_open_applications", arch)
+        action = cockpit.with_user(self.finance).action_open_applications()
+        self.assertEqual(action["res_model"], "credit.application")
+        waiting = self.env["credit.application"].with_user(self.finance).search(action["domain"])
+        self.assertEqual(waiting, old | recent)
+
     def test_sales_manager_opens_the_orders_decided(self):
         """A sales manager reads the decisions of the orders they sell only: the lead time
         tile opens the orders decided, all of them, not an empty list of decisions."""

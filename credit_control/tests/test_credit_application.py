@@ -1,6 +1,7 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import format_amount
 
 from .common import CreditControlCommon
 
@@ -111,6 +112,95 @@ class TestCreditApplication(CreditControlCommon):
         self.assertIn("40 days late", told[0].body)
 
     # ------------------------------------------------------------------
+    # What finance sees before granting
+    # ------------------------------------------------------------------
+    def _money(self, amount):
+        return format_amount(self.env, amount, self.company.currency_id)
+
+    def _grant_form(self, application, limit):
+        form = Form(application.with_user(self.finance))
+        form.granted_limit = limit
+        return form
+
+    def test_grant_above_the_insurance_cover_warns_and_is_recorded(self):
+        self.env["credit.insurance.cover"].create(
+            {
+                "partner_id": self.newcomer.id,
+                "insurer_id": self.insurer.id,
+                "amount_requested": 1000.0,
+                "amount_granted": 1000.0,
+                "date_start": fields.Date.subtract(self.today, days=10),
+                "state": "granted",
+            }
+        )
+        application = self._submitted()
+        self.assertFalse(self._grant_form(application, 800.0).grant_warning, "within the cover: nothing to say")
+        warning = self._grant_form(application, 1500.0).grant_warning
+        self.assertIn("not insured", warning)
+        self.assertIn(self._money(500.0), warning)
+        # The company limits by cover: the gate would apply the cover, not what is granted.
+        self.company.credit_insurance_limit = True
+        form = self._grant_form(application, 1500.0)
+        self.assertIn(
+            f"the credit check applies it to {self.newcomer.name}, not the {self._money(1500.0)}", form.grant_warning
+        )
+        arch = application.with_user(self.finance).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="grant_warning"', arch)
+        form.decision_note = "The insurer should follow."
+        form.save()
+        application.with_user(self.finance).action_grant()
+        reason = application.decision_id.reason
+        self.assertIn("The insurer should follow.", reason)
+        self.assertIn("Granted despite these warnings:", reason)
+        self.assertIn(f"not the {self._money(1500.0)} granted", reason)
+        self.assertEqual(application.decision_id.limit_after, 1000.0, "the cover applies, as the warning said")
+
+    def test_grant_warns_when_the_cover_requested_is_below(self):
+        self.company.credit_insurance_limit = True
+        application = self._submitted()
+        form = self._grant_form(application, 2000.0)
+        form.request_cover = True
+        form.cover_insurer_id = self.insurer
+        form.cover_amount = 1200.0
+        self.assertIn(f"once the insurer grants the {self._money(1200.0)} requested", form.grant_warning)
+        form.cover_amount = 2000.0
+        self.assertFalse(form.grant_warning)
+
+    def test_grant_warns_on_grade_e_and_on_a_proposal_far_below(self):
+        behaviour = (
+            self.env["credit.payment.behaviour"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "grade": "E",
+                    "proposal": "cash_in_advance",
+                }
+            )
+        )
+        application = self._submitted(partner=self.customer, kind="raise", requested_limit=3000.0)
+        self.assertIn("payment grade E", self._grant_form(application, 3000.0).grant_warning)
+        behaviour.write({"grade": "B", "proposal": "limit", "proposed_limit": 1000.0, "sales_volume": 12000.0})
+        warning = self._grant_form(application, 3000.0).grant_warning
+        self.assertIn(f"is {self._money(1000.0)}, far below the {self._money(3000.0)} granted", warning)
+        self.assertIn("Grade B", warning, "with the proposal's reason")
+        self.assertFalse(self._grant_form(application, 1800.0).grant_warning, "not far from the proposal")
+        # Granted without warning: the decision keeps finance's reason only.
+        form = self._grant_form(application, 1800.0)
+        form.decision_note = "Raised, below twice the proposal."
+        form.save()
+        application.with_user(self.finance).action_grant()
+        self.assertEqual(application.decision_id.reason, "Raised, below twice the proposal.")
+
+    def test_salesperson_does_not_read_the_grant_warning(self):
+        application = self._submitted(partner=self.customer, kind="raise")
+        with self.assertRaises(AccessError):
+            application.with_user(self.salesman).read(["grant_warning"])
+        arch = application.with_user(self.salesman).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn('name="grant_warning"', arch)
+
+    # ------------------------------------------------------------------
     # Four eyes
     # ------------------------------------------------------------------
     def test_who_filed_it_does_not_decide_even_in_finance(self):
@@ -170,6 +260,89 @@ class TestCreditApplication(CreditControlCommon):
         self.assertEqual(application.state, "cancelled")
         self.assertFalse(application.activity_ids)
 
+    def _user(self, login, *groups):
+        return (
+            self.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": login.title(),
+                    "login": f"cc_{login}",
+                    "groups_id": [Command.set([self.env.ref(group).id for group in groups])],
+                    "company_id": self.company.id,
+                    "company_ids": [Command.set(self.company.ids)],
+                }
+            )
+        )
+
+    def test_nobody_forges_the_reference_nor_the_submission(self):
+        application = self._submitted()
+        for user in (self.salesman, self.finance_2):
+            for values in ({"name": "APP-FORGED"}, {"submitted_date": "2020-01-01 00:00:00"}):
+                with self.subTest(user=user.name, values=values), self.assertRaisesRegex(UserError, "its own"):
+                    application.with_user(user).write(values)
+        self.assertNotEqual(application.name, "APP-FORGED")
+        forged = self._file(name="APP-FORGED", submitted_date="2020-01-01 00:00:00")
+        self.assertNotEqual(forged.name, "APP-FORGED")
+        self.assertFalse(forged.submitted_date)
+
+    def test_only_finance_decides_whatever_the_role(self):
+        """No grant nor refusal by the salesperson, the sales manager, the salesperson of all
+        documents or the accountant: not by the buttons, which they do not see, nor by RPC."""
+        application = self._submitted()
+        application.with_user(self.finance).write({"granted_limit": 1500.0, "decision_note": "Fine."})
+        roles = {
+            "salesperson": self.salesman,
+            "manager": self._user("manager", "sales_team.group_sale_manager"),
+            "all documents": self._user("all_docs", "sales_team.group_sale_salesman_all_leads"),
+            "accountant": self.billing,
+        }
+        for role, user in roles.items():
+            as_user = application.with_user(user)
+            with self.subTest(role=role):
+                arch = as_user.get_views([(False, "form")])["views"]["form"]["arch"]
+                self.assertNotIn('name="action_grant"', arch)
+                self.assertNotIn('name="action_refuse"', arch)
+                self.assertFalse(as_user.can_decide)
+                for method in ("action_grant", "action_refuse"):
+                    with self.assertRaises(AccessError):
+                        getattr(as_user, method)()
+                for values in ({"granted_limit": 9000.0}, {"granted_policy": "none"}, {"cover_amount": 1.0}):
+                    with self.assertRaises(UserError):  # AccessError included
+                        as_user.write(values)
+        self.assertEqual((application.state, application.granted_limit), ("submitted", 1500.0))
+        arch = application.with_user(self.finance).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_grant"', arch)
+
+    def test_salesperson_of_all_documents_reads_all_changes_none(self):
+        """As for orders: a salesperson of all documents reads the applications of the others'
+        customers, and changes none of them."""
+        all_docs = self._user("all_docs", "sales_team.group_sale_salesman_all_leads")
+        theirs = self._file()  # the salesperson's customer
+        as_all = theirs.with_user(all_docs)
+        self.assertEqual(self.env["credit.application"].with_user(all_docs).search([]), theirs)
+        self.assertEqual(as_all.requested_limit, 2000.0)
+        with self.assertRaises(AccessError):
+            as_all.write({"customer_info": "changed"})
+        with self.assertRaises(AccessError):
+            as_all.action_submit()
+        with self.assertRaises(AccessError):
+            as_all.action_cancel()
+        self.assertEqual(theirs.state, "draft")
+
+    def test_duplicate_is_a_new_draft(self):
+        application = self._submitted(partner=self.customer, kind="raise")
+        as_finance = application.with_user(self.finance)
+        as_finance.decision_note = "Not now."
+        as_finance.action_refuse()
+        copy = application.with_user(self.salesman).copy()
+        self.assertEqual(
+            (copy.state, copy.user_id, copy.decision_id, copy.decision_note),
+            ("draft", self.salesman, self.env["credit.decision"], False),
+        )
+        self.assertNotEqual(copy.name, application.name)
+        self.assertEqual(copy.requested_limit, application.requested_limit)
+
     def test_filed_by_is_who_files_it(self):
         application = self._file(user_id=self.finance_2.id)
         self.assertEqual(application.user_id, self.salesman)
@@ -218,6 +391,30 @@ class TestCreditApplication(CreditControlCommon):
         application.with_user(self.finance_2).with_context(allowed_company_ids=[other.id]).action_grant()
         self.assertEqual(self.newcomer.with_company(other).credit_limit, 700.0)
         self.assertEqual(self.newcomer.with_company(self.company).credit_limit, 0.0)
+
+    def test_customer_company_currency_from_the_mixin(self):
+        """The application and the insurance cover declare their customer, company and currency
+        once (credit.customer.mixin), with the same labels and rules."""
+        mixin = self.env["credit.customer.mixin"]
+        self.assertEqual(mixin._fields["partner_id"].string, "Customer")
+        for model in ("credit.application", "credit.insurance.cover"):
+            records = self.env[model]
+            self.assertIsInstance(records, self.env.registry["credit.customer.mixin"])
+            for fname in ("partner_id", "company_id", "currency_id"):
+                with self.subTest(model=model, field=fname):
+                    field, declared = records._fields[fname], mixin._fields[fname]
+                    self.assertEqual(
+                        (field.string, field.help, field.required, field.index, field.domain, field.related),
+                        (
+                            declared.string,
+                            declared.help,
+                            declared.required,
+                            declared.index,
+                            declared.domain,
+                            declared.related,
+                        ),
+                    )
+            self.assertEqual(records.default_get(["company_id"])["company_id"], self.env.company.id)
 
     # ------------------------------------------------------------------
     # Bad input

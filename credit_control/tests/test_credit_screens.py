@@ -102,6 +102,36 @@ class TestCreditScreens(CreditControlCommon):
         self.assertNotIn(self._money(1000.0), warning)
         self.assertIn(self._money(100.0), warning)  # 800 + 1,800 - 2,500
 
+    def _banner_queries(self, invoices):
+        """Queries of reading the banner of ``invoices`` afresh."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        warnings = invoices.mapped("credit_invoice_warning")
+        return self.env.cr.sql_log_count - before, warnings
+
+    def test_invoice_banner_of_many_invoices_in_one_read(self):
+        """Never in a list, but an export or an RPC read may ask for the banner of many draft
+        invoices: the exposures of all their customers are read at once."""
+        for view_type in ("list", "kanban"):
+            self.assertFalse(self._arch("account.move", view_type).xpath("//field[@name='credit_invoice_warning']"))
+        self.company.account_use_credit_limit = True
+        customers = self.customer | self.customer.copy({"name": "Second", "credit_limit": 100.0})
+        customers |= self.customer.copy({"name": "Third", "credit_limit": 100.0})
+        invoices = self.env["account.move"]
+        for customer in customers:
+            for amount in (1500.0, 2000.0):
+                invoices |= self._create_invoice(amount, partner=customer, post=False)
+        self._banner_queries(invoices)  # the registry's caches warm, as in a running server
+        one, warnings = self._banner_queries(invoices[0])
+        self.assertTrue(warnings[0])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(one):
+            warnings = invoices.mapped("credit_invoice_warning")
+        self.assertTrue(all(warnings), "each invoice over its customer's limit")
+        self.assertIn(self._money(1900.0), warnings[-1])  # third: 2,000 - 100
+
     def test_invoice_of_an_order_counts_once(self):
         """The order book already holds the order being invoiced: its draft invoice adds nothing."""
         self.company.account_use_credit_limit = True

@@ -33,6 +33,22 @@ class TestDunningForecast(DunningCommon):
         self.assertEqual(missed.stage_id, self.stage_call)
         self.assertLess(missed.date, self.today)
 
+    def test_amount_due_in_the_invoice_currency(self):
+        """An invoice in a foreign currency: its residual labelled with that currency, and the
+        company's amount beside it for the totals."""
+        euro = self.setup_other_currency("EUR")  # 2 EUR for 1 of the company's currency
+        invoice = self._create_invoice(200.0, days_overdue=-5, post=False)
+        invoice.currency_id = euro
+        invoice.action_post()
+        step = self._coming().filtered(lambda s: s.move_id == invoice)
+        self.assertAlmostEqual(step.amount_residual, 200.0)
+        currency_field = step._fields["amount_residual"].get_currency_field(step)
+        self.assertEqual(step[currency_field], euro)
+        self.assertAlmostEqual(step.amount_residual_company, 100.0)
+        self.assertEqual(
+            step[step._fields["amount_residual_company"].get_currency_field(step)], self.company.currency_id
+        )
+
     def test_follows_the_run_the_promise_and_the_dispute(self):
         invoice = self._create_invoice(500.0, days_overdue=-5)
         self.run_dunning()
