@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class CreditCustomerMixin(models.AbstractModel):
@@ -22,3 +23,16 @@ class CreditCustomerMixin(models.AbstractModel):
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.constrains("partner_id")
+    def _check_commercial_partner(self):
+        for record in self:
+            if record.partner_id != record.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    _(
+                        "Credit is given to the customer's company: choose %(company)s rather than its contact "
+                        "%(contact)s.",
+                        company=record.partner_id.commercial_partner_id.display_name,
+                        contact=record.partner_id.display_name,
+                    )
+                )

@@ -120,19 +120,6 @@ class CreditInsuranceCover(models.Model):
                     )
                 )
 
-    @api.constrains("partner_id")
-    def _check_commercial_partner(self):
-        for cover in self:
-            if cover.partner_id != cover.partner_id.commercial_partner_id:
-                raise ValidationError(
-                    _(
-                        "Insurance covers the customer's company: choose %(company)s rather than its contact "
-                        "%(contact)s.",
-                        company=cover.partner_id.commercial_partner_id.display_name,
-                        contact=cover.partner_id.display_name,
-                    )
-                )
-
     @api.constrains("partner_id", "company_id", "state", "date_start", "date_end")
     def _check_one_in_force(self):
         """One cover in force per customer and company on any day: the periods of granted

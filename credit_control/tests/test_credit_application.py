@@ -425,6 +425,9 @@ class TestCreditApplication(CreditControlCommon):
                 self._file(requested_limit=amount)
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self._file(expected_volume=-1.0)
+        buyer = self.env["res.partner"].create({"name": "Acheteuse", "parent_id": self.newcomer.id})
+        with self.assertRaisesRegex(ValidationError, "rather than its contact"):
+            self._file(partner=buyer)
         application = self._submitted()
         with self.assertRaisesRegex(UserError, "not a draft"):
             application.action_submit()
