@@ -20,22 +20,18 @@ class CreditPaymentBehaviour(models.Model):
         result = super()._update_extra_figures(company_ids, today, scope)
         self.env.cr.execute(
             SQL(
+                # One table, no self-join: in the run that first fills the table, its statistics
+                # are those of an empty one, and a join on it loops over every row for each row.
                 """
-                WITH counts AS (
-                    SELECT behaviour.id, (
-                        SELECT COUNT(*) FROM dispute_dispute dispute
-                         WHERE dispute.partner_id = behaviour.partner_id
-                           AND dispute.company_id = behaviour.company_id
-                           AND dispute.date_open > %(since)s
-                    ) AS total
-                      FROM credit_payment_behaviour behaviour
-                     WHERE behaviour.company_id IN %(companies)s AND %(scope)s
-                )
                 UPDATE credit_payment_behaviour behaviour
-                   SET dispute_count = counts.total,
-                       disputes_per_invoice = counts.total::numeric / NULLIF(behaviour.invoiced_count, 0)
-                  FROM counts
-                 WHERE counts.id = behaviour.id
+                   SET (dispute_count, disputes_per_invoice) = (
+                       SELECT COUNT(*), COUNT(*)::numeric / NULLIF(behaviour.invoiced_count, 0)
+                         FROM dispute_dispute dispute
+                        WHERE dispute.partner_id = behaviour.partner_id
+                          AND dispute.company_id = behaviour.company_id
+                          AND dispute.date_open > %(since)s
+                   )
+                 WHERE behaviour.company_id IN %(companies)s AND %(scope)s
                 """,
                 companies=company_ids,
                 scope=scope("behaviour", "partner_id"),
