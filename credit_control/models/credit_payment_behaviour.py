@@ -377,19 +377,25 @@ class CreditPaymentBehaviour(models.Model):
             "CASE WHEN company.credit_grade_basis = 'index' THEN behaviour.payment_index_12 "
             "ELSE behaviour.days_late_12 END"
         )
+        grade = SQL(
+            """CASE WHEN behaviour.invoice_count_12 = 0 THEN NULL
+                    WHEN %(value)s <= company.credit_grade_a_max THEN 'A'
+                    WHEN %(value)s <= company.credit_grade_b_max THEN 'B'
+                    WHEN %(value)s <= company.credit_grade_c_max THEN 'C'
+                    WHEN %(value)s <= company.credit_grade_d_max THEN 'D'
+                    ELSE 'E' END""",
+            value=value,
+        )
+        # Only the rows whose grade changes: most keep theirs from one night to the next.
         return SQL(
             """
             UPDATE credit_payment_behaviour behaviour
-               SET grade = CASE WHEN behaviour.invoice_count_12 = 0 THEN NULL
-                                WHEN %(value)s <= company.credit_grade_a_max THEN 'A'
-                                WHEN %(value)s <= company.credit_grade_b_max THEN 'B'
-                                WHEN %(value)s <= company.credit_grade_c_max THEN 'C'
-                                WHEN %(value)s <= company.credit_grade_d_max THEN 'D'
-                                ELSE 'E' END
+               SET grade = %(grade)s
               FROM res_company company
              WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s AND %(scope)s
+               AND behaviour.grade IS DISTINCT FROM %(grade)s
             """,
-            value=value,
+            grade=grade,
             companies=company_ids,
             scope=scope("behaviour", "partner_id"),
         )
@@ -424,18 +430,24 @@ class CreditPaymentBehaviour(models.Model):
             states=IN_FORCE_STATES,
             today=today,
         )
+        values = SQL(
+            """LEAST(%(amount)s, %(cover)s),
+               CASE WHEN %(cover)s < %(amount)s THEN %(cover)s END,
+               CASE WHEN behaviour.grade = 'E' THEN 'cash_in_advance' WHEN %(amount)s > 0 THEN 'limit' END""",
+            amount=amount,
+            cover=cover,
+        )
+        # Only the rows whose proposal changes.
         return SQL(
             """
             UPDATE credit_payment_behaviour behaviour
-               SET proposed_limit = LEAST(%(amount)s, %(cover)s),
-                   insurance_cap = CASE WHEN %(cover)s < %(amount)s THEN %(cover)s END,
-                   proposal = CASE WHEN behaviour.grade = 'E' THEN 'cash_in_advance'
-                                   WHEN %(amount)s > 0 THEN 'limit' END
+               SET (proposed_limit, insurance_cap, proposal) = (%(values)s)
               FROM res_company company
              WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s AND %(scope)s
+               AND (behaviour.proposed_limit, behaviour.insurance_cap, behaviour.proposal)
+                   IS DISTINCT FROM (%(values)s)
             """,
-            amount=amount,
-            cover=cover,
+            values=values,
             companies=company_ids,
             scope=scope("behaviour", "partner_id"),
         )
