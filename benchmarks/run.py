@@ -527,13 +527,41 @@ def cockpit(env, args):
 
 
 def payment_behaviour(env, args):
+    """The grading job: its first run (the table emptied first, as right after installing on a
+    working database), a nightly run with no fall, and a run where grades fall (the thresholds
+    C and D lowered by 5 days), each with the to-dos it gives finance (its figures include the
+    two counts of the result)."""
     Behaviour = env["credit.payment.behaviour"]
-    graded, figures = repeated(
-        env,
-        lambda _p: Behaviour._compute_payment_behaviour(env.company) or Behaviour.search_count([]),
-        args.rounds,
-    )
-    return {**figures, "graded_customers": graded}
+    company = env.company
+
+    def todos():
+        return env["mail.activity"].search_count([("res_model", "=", "res.partner")])
+
+    def run_job(before):
+        Behaviour._compute_payment_behaviour(company)
+        return {"graded_customers": Behaviour.search_count([]), "to_dos_created": todos() - before}
+
+    def emptied():
+        env.cr.execute(common.SQL("DELETE FROM credit_payment_behaviour"))
+        return todos()
+
+    def first_run_done():
+        emptied()
+        Behaviour._compute_payment_behaviour(company)
+        return todos()
+
+    def grades_fall():
+        before = first_run_done()
+        company.write(
+            {"credit_grade_c_max": company.credit_grade_c_max - 5, "credit_grade_d_max": company.credit_grade_d_max - 5}
+        )
+        return before
+
+    report = {}
+    for name, prepare in (("first_run", emptied), ("nightly", first_run_done), ("grades_fall", grades_fall)):
+        result, figures = repeated(env, run_job, args.rounds, prepare, warm_up=False)
+        report[name] = {**figures, **result}
+    return report
 
 
 def worklist(env, args):

@@ -377,19 +377,25 @@ class CreditPaymentBehaviour(models.Model):
             "CASE WHEN company.credit_grade_basis = 'index' THEN behaviour.payment_index_12 "
             "ELSE behaviour.days_late_12 END"
         )
+        grade = SQL(
+            """CASE WHEN behaviour.invoice_count_12 = 0 THEN NULL
+                    WHEN %(value)s <= company.credit_grade_a_max THEN 'A'
+                    WHEN %(value)s <= company.credit_grade_b_max THEN 'B'
+                    WHEN %(value)s <= company.credit_grade_c_max THEN 'C'
+                    WHEN %(value)s <= company.credit_grade_d_max THEN 'D'
+                    ELSE 'E' END""",
+            value=value,
+        )
+        # Only the rows whose grade changes: most keep theirs from one night to the next.
         return SQL(
             """
             UPDATE credit_payment_behaviour behaviour
-               SET grade = CASE WHEN behaviour.invoice_count_12 = 0 THEN NULL
-                                WHEN %(value)s <= company.credit_grade_a_max THEN 'A'
-                                WHEN %(value)s <= company.credit_grade_b_max THEN 'B'
-                                WHEN %(value)s <= company.credit_grade_c_max THEN 'C'
-                                WHEN %(value)s <= company.credit_grade_d_max THEN 'D'
-                                ELSE 'E' END
+               SET grade = %(grade)s
               FROM res_company company
              WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s AND %(scope)s
+               AND behaviour.grade IS DISTINCT FROM %(grade)s
             """,
-            value=value,
+            grade=grade,
             companies=company_ids,
             scope=scope("behaviour", "partner_id"),
         )
@@ -424,18 +430,24 @@ class CreditPaymentBehaviour(models.Model):
             states=IN_FORCE_STATES,
             today=today,
         )
+        values = SQL(
+            """LEAST(%(amount)s, %(cover)s),
+               CASE WHEN %(cover)s < %(amount)s THEN %(cover)s END,
+               CASE WHEN behaviour.grade = 'E' THEN 'cash_in_advance' WHEN %(amount)s > 0 THEN 'limit' END""",
+            amount=amount,
+            cover=cover,
+        )
+        # Only the rows whose proposal changes.
         return SQL(
             """
             UPDATE credit_payment_behaviour behaviour
-               SET proposed_limit = LEAST(%(amount)s, %(cover)s),
-                   insurance_cap = CASE WHEN %(cover)s < %(amount)s THEN %(cover)s END,
-                   proposal = CASE WHEN behaviour.grade = 'E' THEN 'cash_in_advance'
-                                   WHEN %(amount)s > 0 THEN 'limit' END
+               SET (proposed_limit, insurance_cap, proposal) = (%(values)s)
               FROM res_company company
              WHERE company.id = behaviour.company_id AND behaviour.company_id IN %(companies)s AND %(scope)s
+               AND (behaviour.proposed_limit, behaviour.insurance_cap, behaviour.proposal)
+                   IS DISTINCT FROM (%(values)s)
             """,
-            amount=amount,
-            cover=cover,
+            values=values,
             companies=company_ids,
             scope=scope("behaviour", "partner_id"),
         )
@@ -447,28 +459,46 @@ class CreditPaymentBehaviour(models.Model):
     def _flag_fallen_grades(self, company_ids, scope):
         """Finance's to-dos on the customers whose grade fell in this run, once per fall: a review
         of the customer, and at grade E dunning's proposal of cash in advance. None where one is
-        still open (the next run finds no fall: previous grade and grade are the same)."""
-        self.env.cr.execute(
+        still open (the next run finds no fall: previous grade and grade are the same). A first
+        grade is no fall: no review; a first grade E still proposes cash in advance (README).
+        A constant number of queries, whatever the number of falls: the falls and their open
+        to-dos in one query, the rows, customers and flags read at once, the to-dos created
+        without an assignment email each."""
+        review_type = self.env.ref("credit_control.mail_activity_credit_grade_fallen")
+        cash_type = self.env.ref("credit_control.mail_activity_dunning_cash_in_advance")
+        rows = self.env.execute_query(
             SQL(
-                """SELECT id FROM credit_payment_behaviour
-                    WHERE company_id IN %s AND %s
-                      AND (grade > previous_grade OR (grade = 'E' AND previous_grade IS DISTINCT FROM 'E'))""",
-                company_ids,
-                scope("partner_id"),
+                """SELECT behaviour.id,
+                          behaviour.previous_grade IS NOT NULL AND NOT EXISTS (%(review)s),
+                          behaviour.proposal = 'cash_in_advance' AND NOT EXISTS (%(cash)s)
+                     FROM credit_payment_behaviour behaviour
+                    WHERE behaviour.company_id IN %(companies)s AND %(scope)s
+                      AND (behaviour.grade > behaviour.previous_grade
+                           OR (behaviour.grade = 'E' AND behaviour.previous_grade IS DISTINCT FROM 'E'))""",
+                review=self._open_todo_query(review_type),
+                cash=self._open_todo_query(cash_type),
+                companies=company_ids,
+                scope=scope("behaviour", "partner_id"),
             )
         )
-        fallen = self.browse(row_id for (row_id,) in self.env.cr.fetchall())
-        if not fallen:
+        if not rows:
             return
-        actions = self.env["credit.dunning.action"]
-        values = []
-        reviewed = fallen.filtered("previous_grade")
-        to_review = reviewed - reviewed._with_open_todo("credit_control.mail_activity_credit_grade_fallen")
-        values += actions._activity_values(
+        fallen = self.browse(row_id for row_id, __, __ in rows)
+        fallen.fetch([name for name, field in self._fields.items() if field.store and field.column_type])
+        # The to-dos' document names, computed at once rather than each on its own.
+        fallen.partner_id.mapped("display_name")
+        to_review = self.browse(row_id for row_id, review, __ in rows if review)
+        to_propose = self.browse(row_id for row_id, __, cash in rows if cash)._without_cash_in_advance()
+        controllers = {
+            company: company._get_credit_controller().id or self.env.ref("base.user_admin").id
+            for company in fallen.company_id
+        }
+        activity_values = self.env["credit.dunning.action"]._activity_values
+        values = activity_values(
             self.env["res.partner"].browse([row.partner_id.id for row in to_review]),
             "credit_control.mail_activity_credit_grade_fallen",
             [
-                _(
+                self.env._(
                     "Payment grade of %(customer)s fell from %(before)s to %(after)s",
                     customer=row.partner_id.name,
                     before=row.previous_grade,
@@ -476,39 +506,51 @@ class CreditPaymentBehaviour(models.Model):
                 )
                 for row in to_review
             ],
-            [row.company_id._get_credit_controller().id or self.env.ref("base.user_admin").id for row in to_review],
+            [controllers[row.company_id] for row in to_review],
         )
-        for row, value in zip(to_review, values, strict=True):
-            value["note"] = row.proposal_reason
-        cash = fallen.filtered(
-            lambda row: (
-                row.proposal == "cash_in_advance"
-                and not row.partner_id.with_company(row.company_id).credit_cash_in_advance
-            )
+        # Dunning's own proposal (its _cash_in_advance_todo), for all the rows at once.
+        values += activity_values(
+            self.env["res.partner"].browse([row.partner_id.id for row in to_propose]),
+            "credit_control.mail_activity_dunning_cash_in_advance",
+            [self.env._("Put %(customer)s on cash in advance?", customer=row.partner_id.name) for row in to_propose],
+            [controllers[row.company_id] for row in to_propose],
         )
-        for row in cash - cash._with_open_todo("credit_control.mail_activity_dunning_cash_in_advance"):
-            values += actions._cash_in_advance_todo(
-                row.partner_id.with_company(row.company_id), row.company_id, row.proposal_reason
-            )
-        # One customer per batch: mail.activity's create subscribes each batch's records once.
+        for row, value in zip(to_review + to_propose, values, strict=True):
+            value["note"] = row._get_proposal_reason()
+        self._create_todos(values)
+
+    @api.model
+    def _open_todo_query(self, activity_type):
+        """The open to-dos of this type on the behaviour row's customer (as ``behaviour``)."""
+        return SQL(
+            """SELECT 1 FROM mail_activity todo
+                WHERE todo.res_model = 'res.partner' AND todo.res_id = behaviour.partner_id
+                  AND todo.activity_type_id = %s AND todo.active""",
+            activity_type.id,
+        )
+
+    def _without_cash_in_advance(self):
+        """The rows whose customer is not on cash in advance in the row's company (one read per
+        company)."""
+        kept = self.browse()
+        for company in self.company_id:
+            rows = self.filtered(lambda row, company=company: row.company_id == company)
+            on_cash = rows.partner_id.with_company(company).filtered("credit_cash_in_advance")
+            kept |= rows.filtered(lambda row, on_cash=on_cash: row.partner_id not in on_cash)
+        return kept
+
+    @api.model
+    def _create_todos(self, values):
+        """The run's to-dos, as few creates as a customer has to-dos (mail.activity's create
+        subscribes each create's records once, a record twice breaks the followers' unique key);
+        like the dunning run's, they send no assignment email each (the activities menu shows
+        them)."""
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
         while values:
-            batch = {value["res_id"]: value for value in reversed(values)}
-            self.env["mail.activity"].create(list(batch.values()))
+            batch = {(value["res_model_id"], value["res_id"]): value for value in reversed(values)}
+            activities.create(list(batch.values()))
             created = {id(value) for value in batch.values()}
             values = [value for value in values if id(value) not in created]
-
-    def _with_open_todo(self, activity_xmlid):
-        """The rows whose customer has an open to-do of this type."""
-        open_todos = self.env["mail.activity"].search_fetch(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", self.partner_id.ids),
-                ("activity_type_id", "=", self.env.ref(activity_xmlid).id),
-            ],
-            ["res_id"],
-        )
-        partner_ids = set(open_todos.mapped("res_id"))
-        return self.filtered(lambda row: row.partner_id.id in partner_ids)
 
     # ------------------------------------------------------------------
     # Finance applies the proposal

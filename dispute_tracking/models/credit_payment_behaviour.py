@@ -18,28 +18,30 @@ class CreditPaymentBehaviour(models.Model):
 
     def _update_extra_figures(self, company_ids, today, scope):
         result = super()._update_extra_figures(company_ids, today, scope)
+        disputes = SQL(
+            """SELECT COUNT(*) FROM dispute_dispute dispute
+                WHERE dispute.partner_id = behaviour.partner_id
+                  AND dispute.company_id = behaviour.company_id
+                  AND dispute.date_open > %s""",
+            today - relativedelta(months=12),
+        )
+        per_invoice = SQL("(%s)::numeric / NULLIF(behaviour.invoiced_count, 0)", disputes)
+        # One table, no self-join: in the run that first fills the table, its statistics are
+        # those of an empty one, and a join on it loops over every row for each row. Only the
+        # rows whose figures change.
         self.env.cr.execute(
             SQL(
                 """
-                WITH counts AS (
-                    SELECT behaviour.id, (
-                        SELECT COUNT(*) FROM dispute_dispute dispute
-                         WHERE dispute.partner_id = behaviour.partner_id
-                           AND dispute.company_id = behaviour.company_id
-                           AND dispute.date_open > %(since)s
-                    ) AS total
-                      FROM credit_payment_behaviour behaviour
-                     WHERE behaviour.company_id IN %(companies)s AND %(scope)s
-                )
                 UPDATE credit_payment_behaviour behaviour
-                   SET dispute_count = counts.total,
-                       disputes_per_invoice = counts.total::numeric / NULLIF(behaviour.invoiced_count, 0)
-                  FROM counts
-                 WHERE counts.id = behaviour.id
+                   SET dispute_count = (%(disputes)s), disputes_per_invoice = %(per_invoice)s
+                 WHERE behaviour.company_id IN %(companies)s AND %(scope)s
+                   AND (behaviour.dispute_count IS DISTINCT FROM (%(disputes)s)
+                        OR behaviour.disputes_per_invoice IS DISTINCT FROM %(per_invoice)s)
                 """,
+                disputes=disputes,
+                per_invoice=per_invoice,
                 companies=company_ids,
                 scope=scope("behaviour", "partner_id"),
-                since=today - relativedelta(months=12),
             )
         )
         return result
