@@ -126,8 +126,9 @@ class CommissionExportWizard(models.TransientModel):
         columns = [[] for _measure in MEASURES]
         row = 3
         for _user, partner, month, *sums in groups:
-            sheet.write(row, 0, partner.complete_name or "")
-            sheet.write(row, 1, month.strftime("%Y-%m"))
+            # As text: no type sniffing per cell, and a name starting with "=" stays a name.
+            sheet.write_string(row, 0, partner.complete_name or "")
+            sheet.write_string(row, 1, month.strftime("%Y-%m"))
             self._write_amounts(sheet, row, 2, sums, formats["money"])
             for column, value in zip(columns, sums, strict=True):
                 column.append(value)
