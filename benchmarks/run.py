@@ -48,6 +48,7 @@ def parse_args():
     parser.add_argument("--reminders", type=int, default=200, help="reminders sent in the send measurement")
     parser.add_argument("--reconciliations", type=int, default=100, help="2-line payments and bulk entry lines")
     parser.add_argument("--disputes", type=int, default=2000, help="disputes inserted for the statistics")
+    parser.add_argument("--only", help="comma-separated sections to run (default: all), e.g. xlsx_exports")
     return parser.parse_args(sys.argv[1:])
 
 
@@ -626,7 +627,10 @@ def main(env):
         "size": database_size(env),
     }
     start = time.perf_counter()
+    only = set(args.only.split(",")) if args.only else None
     for name, section in SECTIONS:
+        if only and name not in only:
+            continue
         begin = time.perf_counter()
         try:
             report[name] = section(env, args)

@@ -178,14 +178,20 @@ class CreditAgedBalance(models.Model):
         return {partner.id: dict(zip(AGED_BUCKETS, amounts, strict=True)) for partner, *amounts in rows}
 
     def action_export_xlsx(self):
-        """The selected lines (all of them when none is selected) as an XLSX file."""
-        lines = self or self.search([])
+        """The selected lines (all of them when none is selected) as an XLSX file. The lines
+        are read in one query: read by batches of ids, the view (an aggregate over all the
+        open items) ran once per batch of 1,000 customers."""
+        columns = ["not_due", "aged_1_30", "aged_31_60", "aged_61_90", "aged_over_90", "disputed", "total"]
+        lines = self
+        if lines:
+            lines.fetch(["partner_id", "company_id", *columns])
+        else:
+            lines = self.search_fetch([], ["partner_id", "company_id", *columns])
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
         sheet = workbook.add_worksheet(_("Aged Balance"))
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
-        columns = ["not_due", "aged_1_30", "aged_31_60", "aged_61_90", "aged_over_90", "disputed", "total"]
         headers = [_("Customer"), _("Company")] + [self._fields[c].get_description(self.env)["string"] for c in columns]
         sheet.write_row(0, 0, headers, bold)
         sheet.set_column(0, 1, 30)

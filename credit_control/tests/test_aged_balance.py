@@ -66,6 +66,24 @@ class TestAgedBalance(DunningCommon):
         self.assertIn("Brasserie du Port", strings)
         self.assertIn("2800", sheet)
 
+    def _export_queries(self, lines):
+        lines.action_export_xlsx()  # fills the registry's caches
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        lines.action_export_xlsx()
+        return self.env.cr.sql_log_count - before
+
+    def test_xlsx_export_reads_the_balance_once(self):
+        """Exporting every line reads the aged balance in one query, as exporting the
+        selected ones: searched then read by batches of ids, the view (an aggregate over all
+        the open items) ran once for the search and once per 1,000 customers (18 s at
+        10,000 customers)."""
+        Aged = self.env["credit.aged.balance"]
+        selected = Aged.search([])
+        self.assertTrue(selected)
+        self.assertEqual(self._export_queries(Aged), self._export_queries(selected))
+
     # The invoices behind a row, and the balance at a past date
     def _pay(self, invoice, amount=None):
         register = self.env["account.payment.register"].with_context(

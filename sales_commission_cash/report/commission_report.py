@@ -108,4 +108,13 @@ class CommissionReport(models.Model):
         )
 
     def _invoices_condition(self):
-        return SQL("m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')")
+        """The invoices of the report; only those of the period when the context gives one
+        (``commission_report_period``: the export's dates), so that the salespeople's shares
+        are read for these invoices only (a filter on the report's date reaches the
+        invoices, not the subquery of the shares)."""
+        condition = SQL("m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')")
+        period = self.env.context.get("commission_report_period")
+        if period:
+            date_from, date_to = period
+            condition = SQL("%s AND m.invoice_date BETWEEN %s AND %s", condition, date_from, date_to)
+        return condition

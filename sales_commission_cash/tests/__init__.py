@@ -5,6 +5,7 @@ from . import test_commission_settlement
 from . import test_commission_report
 from . import test_commission_security
 from . import test_commission_export
+from . import test_commission_export_scale
 from . import test_commission_concurrency
 from . import test_commission_web
 from . import test_commission_cash_only

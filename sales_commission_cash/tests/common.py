@@ -40,12 +40,14 @@ class CommissionCommon(AccountTestInvoicingCommon):
         cls.customer = cls.env["res.partner"].create({"name": "Brasserie du Port", "is_company": True})
 
     @classmethod
-    def _invoice(cls, untaxed=1000.0, *, user=None, due_in=30, move_type="out_invoice", currency=None, date=None):
+    def _invoice(
+        cls, untaxed=1000.0, *, user=None, due_in=30, move_type="out_invoice", currency=None, date=None, partner=None
+    ):
         date = date or cls.today
         move = cls.env["account.move"].create(
             {
                 "move_type": move_type,
-                "partner_id": cls.customer.id,
+                "partner_id": (partner or cls.customer).id,
                 "invoice_user_id": (user or cls.seller).id,
                 "invoice_date": date,
                 "date": date,
