@@ -204,7 +204,8 @@ class Generator:
                 SELECT g,
                        CASE WHEN g > %(payments)s THEN 'open' WHEN g <= %(bulk)s THEN 'bulk'
                             WHEN mod(g, 10) = 0 THEN 'partial' ELSE 'paid' END AS kind,
-                       (SELECT id FROM bench_customer WHERE bench_customer.g = 1 + mod(d.g::bigint * 7919, %(customers)s))
+                       (SELECT id FROM bench_customer
+                         WHERE bench_customer.g = 1 + mod(d.g::bigint * 7919, %(customers)s))
                            AS partner_id,
                        (%(sellers)s::int[])[1 + mod(d.g, %(n_sellers)s)] AS user_id,
                        %(today)s::date - mod(d.g * 31, 365) AS date,

@@ -355,14 +355,15 @@ class CreditDunningAction(models.Model):
             SELECT m.id AS move_id, m.commercial_partner_id AS partner_id, m.invoice_date_due,
                    COALESCE(pol.id, dp.id) AS policy_id, cur.offset_days AS current_offset,
                    p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual,
-                   GREATEST(m.dunning_hold_until + 1, m.dunning_stage_date + 1) AS not_before
+                   GREATEST(m.dunning_hold_until + 1, ds.stage_date + 1) AS not_before
               FROM account_move m
               JOIN res_partner p ON p.id = m.commercial_partner_id
               LEFT JOIN credit_dunning_policy pol
                      ON pol.id = (p.credit_dunning_policy_id ->> %(company)s::text)::int AND pol.active
               LEFT JOIN credit_dunning_policy dp
                      ON dp.company_id = %(company)s AND dp.is_default AND dp.active
-              LEFT JOIN credit_dunning_stage cur ON cur.id = m.dunning_stage_id
+              LEFT JOIN credit_dunning_invoice_stage ds ON ds.move_id = m.id
+              LEFT JOIN credit_dunning_stage cur ON cur.id = ds.stage_id
              WHERE m.company_id = %(company)s
                AND m.move_type = 'out_invoice' AND m.state = 'posted'
                AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual > 0
@@ -460,11 +461,14 @@ class CreditDunningAction(models.Model):
             """
             )
         )
+        # The invoices' stages live in a table of their own: the invoices are neither
+        # rewritten nor locked (payments go on while the run works).
         cr.execute(
             SQL(
                 """
-            UPDATE account_move m SET dunning_stage_id = t.stage_id, dunning_stage_date = %(today)s
-              FROM credit_dunning_target t WHERE m.id = t.move_id
+            INSERT INTO credit_dunning_invoice_stage (move_id, stage_id, stage_date)
+            SELECT t.move_id, t.stage_id, %(today)s FROM credit_dunning_target t
+            ON CONFLICT (move_id) DO UPDATE SET stage_id = EXCLUDED.stage_id, stage_date = EXCLUDED.stage_date
             """,
                 today=today,
             )

@@ -25,3 +25,4 @@ from . import test_credit_insurance
 from . import test_collector_worklist
 from . import test_cash_forecast
 from . import test_credit_application
+from . import test_dunning_invoice_stage
