@@ -413,6 +413,9 @@ class CreditDunningAction(models.Model):
                 self._dunning_targets_sql(company, today, partner_ids),
             )
         )
+        # Autovacuum never analyzes a temporary table: without statistics, the joins on it
+        # are planned for a handful of rows.
+        cr.execute(SQL("ANALYZE credit_dunning_target"))
         uid = self.env.uid
         # One open action per customer and stage; an existing one receives the new invoices.
         cr.execute(
@@ -481,13 +484,13 @@ class CreditDunningAction(models.Model):
                SET amount_due = COALESCE(s.residual, 0),
                    state = CASE WHEN s.residual IS NULL THEN 'cancelled' ELSE a.state END,
                    write_date = NOW() AT TIME ZONE 'UTC'
-              FROM (SELECT a2.id, (SELECT SUM(m.amount_residual_signed)
-                                     FROM credit_dunning_action_move_rel r
-                                     JOIN account_move m ON m.id = r.move_id
-                                    WHERE r.action_id = a2.id) AS residual
+              FROM (SELECT a2.id, SUM(m.amount_residual_signed) AS residual
                       FROM credit_dunning_action a2
+                      LEFT JOIN credit_dunning_action_move_rel r ON r.action_id = a2.id
+                      LEFT JOIN account_move m ON m.id = r.move_id
                      WHERE a2.state = 'planned' AND a2.company_id = %(company)s
-                       AND a2.partner_id IN (SELECT DISTINCT partner_id FROM credit_dunning_target)) s
+                       AND a2.partner_id IN (SELECT DISTINCT partner_id FROM credit_dunning_target)
+                     GROUP BY a2.id) s
              WHERE a.id = s.id
             """,
                 company=company.id,
