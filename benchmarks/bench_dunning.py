@@ -79,12 +79,14 @@ cr.execute(
 cr.execute(
     SQL(
         """
-    UPDATE account_move m
-       SET dunning_stage_date = %(today)s::date - 1,
-           dunning_stage_id = (SELECT s.id FROM credit_dunning_stage s
-                                WHERE s.policy_id = %(policy)s AND m.invoice_date_due + s.offset_days <= %(today)s
-                                ORDER BY s.offset_days DESC OFFSET 1 LIMIT 1)
+    INSERT INTO credit_dunning_invoice_stage (move_id, stage_id, stage_date)
+    SELECT m.id, st.id, %(today)s::date - 1
+      FROM account_move m
+      JOIN LATERAL (SELECT s.id FROM credit_dunning_stage s
+                     WHERE s.policy_id = %(policy)s AND m.invoice_date_due + s.offset_days <= %(today)s
+                     ORDER BY s.offset_days DESC OFFSET 1 LIMIT 1) st ON TRUE
      WHERE m.company_id = %(company)s AND m.name LIKE %(bench)s
+    ON CONFLICT (move_id) DO UPDATE SET stage_id = EXCLUDED.stage_id, stage_date = EXCLUDED.stage_date
     """,
         today=today,
         policy=policy.id,
@@ -92,7 +94,7 @@ cr.execute(
         bench="BENCH/%",
     )
 )
-common.analyze(cr, ("account_move", "res_partner"))
+common.analyze(cr, ("account_move", "res_partner", "credit_dunning_invoice_stage"))
 print(f"data: {CUSTOMERS} customers, {INVOICES} open invoices in {time.perf_counter() - start:.1f} s")
 
 

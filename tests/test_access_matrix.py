@@ -22,6 +22,7 @@ MATRIX = {
     "credit.dunning.policy":      ["A---", "A---", "A---", "AAAA", "----", "A---", "----", "----", "----"],
     "credit.dunning.stage":       ["A---", "A---", "A---", "AAAA", "----", "A---", "----", "----", "----"],
     "credit.dunning.action":      ["O---", "A---", "AAA-", "AAA-", "----", "A---", "----", "----", "----"],
+    "credit.dunning.invoice.stage": ["O---", "A---", "A---", "AAAA", "----", "A---", "----", "----", "----"],
     "credit.aged.balance":        ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.dunning.forecast":    ["O---", "A---", "A---", "A---", "----", "A---", "----", "----", "----"],
     "credit.release.request":     ["..A.", "..A.", "..A.", "..A.", "....", "....", "....", "....", "...."],
@@ -101,6 +102,13 @@ class TestAccessMatrix(AccessCommon):
         )
 
     @classmethod
+    def _invoice_stage(cls, invoice, policy):
+        """The dunning stage of the invoice (set as the run would)."""
+        if not invoice.dunning_invoice_stage_ids:
+            invoice.dunning_stage_id = policy.stage_ids[:1]
+        return invoice.dunning_invoice_stage_ids
+
+    @classmethod
     def _targets(cls, side):
         """{model: record} of one side: own and other in company A, or company B's own."""
         company, key = (cls.company_b, "own") if side == "b" else (cls.company_a, side)
@@ -114,6 +122,7 @@ class TestAccessMatrix(AccessCommon):
             "commission.plan.tier": records["commission.plan.tier"],
             "credit.dunning.policy": policy,
             "credit.dunning.stage": policy.stage_ids[:1],
+            "credit.dunning.invoice.stage": cls._invoice_stage(invoice, policy),
             "credit.intake.rule": cls.env["credit.intake.rule"]
             .with_context(active_test=False)
             .search(

@@ -429,17 +429,15 @@ def _figures(env):
     figures.update(
         _group(env, "credit.dunning.action", ["company_id", "stage_id", "state"], ["__count"], prefix="dunning_actions")
     )
+    # The invoices' dunning stages (kept in a table of their own, the company is the invoice's).
     figures.update(
         _group(
             env,
-            "account.move",
-            ["company_id", "dunning_stage_id"],
-            ["__count", "dunning_stage_date:max"],
-            [("dunning_stage_id", "!=", False)],
+            "credit.dunning.invoice.stage",
+            ["company_id", "stage_id"],
+            ["__count", "stage_date:max"],
             prefix="dunning_stage",
         )
-        if "dunning_stage_id" in env["account.move"]._fields
-        else {}
     )
     figures.update(
         _group(

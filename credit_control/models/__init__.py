@@ -13,6 +13,7 @@ from . import payment_transaction
 from . import credit_aged_balance
 from . import credit_dunning_forecast
 from . import credit_dunning_stage
+from . import credit_dunning_invoice_stage
 from . import credit_dunning_policy
 from . import credit_dunning_action
 from . import credit_cockpit

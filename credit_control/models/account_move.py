@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare, format_amount, format_date
 
 
@@ -17,15 +18,25 @@ class AccountMove(models.Model):
         compute="_compute_credit_invoice_warning",
         help="The customer's limit in force, its policy and the exposure the credit check counts.",
     )
+    # Kept in a table of their own (credit.dunning.invoice.stage): the run moves 100,000s of
+    # invoices on without rewriting them.
+    dunning_invoice_stage_ids = fields.One2many(
+        "credit.dunning.invoice.stage", "move_id", string="Dunning Stage of an Invoice", readonly=True
+    )
     dunning_stage_id = fields.Many2one(
         "credit.dunning.stage",
+        compute="_compute_dunning_stage",
+        inverse="_inverse_dunning_stage",
+        search="_search_dunning_stage_id",
         copy=False,
         readonly=True,
-        index="btree_not_null",
         help="Last dunning stage this invoice reached.",
     )
     dunning_stage_date = fields.Date(
         string="Dunning Stage Reached On",
+        compute="_compute_dunning_stage",
+        inverse="_inverse_dunning_stage",
+        search="_search_dunning_stage_date",
         copy=False,
         readonly=True,
         help="When the invoice reached its last dunning stage: the next one comes a day later at the soonest.",
@@ -86,6 +97,61 @@ class AccountMove(models.Model):
         steps = self.env["credit.dunning.forecast"].sudo()._next_steps(self._origin.filtered("id"))
         for move in self:
             move.dunning_next_stage_id, move.dunning_next_date = steps.get(move._origin.id, (False, False))
+
+    @api.depends("dunning_invoice_stage_ids.stage_id", "dunning_invoice_stage_ids.stage_date")
+    def _compute_dunning_stage(self):
+        # One query for all the invoices at hand; read as the invoice itself is.
+        records = (
+            self.env["credit.dunning.invoice.stage"]
+            .sudo()
+            .search_fetch([("move_id", "in", self._origin.filtered("id").ids)], ["move_id", "stage_id", "stage_date"])
+        )
+        stages = {record.move_id.id: record for record in records}
+        for move in self:
+            record = stages.get(move._origin.id)
+            move.dunning_stage_id = record.stage_id.with_env(self.env) if record else False
+            move.dunning_stage_date = record.stage_date if record else False
+
+    def _inverse_dunning_stage(self):
+        """Set by hand (data, tests) as the run sets it; with the rights on the stages of
+        invoices (finance), not those on the invoice."""
+        Stage = self.env["credit.dunning.invoice.stage"]
+        records = Stage.search([("move_id", "in", self.ids)])
+        existing = {record.move_id.id: record for record in records}
+        to_create = []
+        for move in self:
+            record = existing.get(move.id)
+            if not move.dunning_stage_id:
+                if record:
+                    record.unlink()
+                continue
+            values = {
+                "stage_id": move.dunning_stage_id.id,
+                "stage_date": move.dunning_stage_date or fields.Date.context_today(self),
+            }
+            if record:
+                record.write(values)
+            else:
+                to_create.append({"move_id": move.id, **values})
+        Stage.create(to_create)
+
+    def _search_dunning_stage_id(self, operator, value):
+        return self._search_dunning_stage("stage_id", operator, value)
+
+    def _search_dunning_stage_date(self, operator, value):
+        return self._search_dunning_stage("stage_date", operator, value)
+
+    def _search_dunning_stage(self, field_name, operator, value):
+        """Invoices without a stage have neither field: they match "is not set" and the
+        negative operators, as a stored field's empty value does."""
+        Stage = self.env["credit.dunning.invoice.stage"].sudo()
+        if operator in ("=", "!=") and value is False:
+            matching = Stage._search([]).subselect("move_id")
+            return [("id", "not in" if operator == "=" else "in", matching)]
+        if operator in expression.NEGATIVE_TERM_OPERATORS:
+            positive = expression.TERM_OPERATORS_NEGATION[operator]
+            return [("id", "not in", Stage._search([(field_name, positive, value)]).subselect("move_id"))]
+        return [("id", "in", Stage._search([(field_name, operator, value)]).subselect("move_id"))]
 
     @api.depends("company_id", "partner_id", "tax_totals", "currency_id", "state", "move_type")
     def _compute_credit_invoice_warning(self):

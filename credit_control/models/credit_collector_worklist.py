@@ -84,7 +84,6 @@ class CreditCollectorWorklist(models.Model):
             "amount_residual_signed",
             "commercial_partner_id",
             "company_id",
-            "dunning_stage_id",
             "in_dispute",
             "invoice_date_due",
             "move_type",
@@ -94,6 +93,7 @@ class CreditCollectorWorklist(models.Model):
         "res.partner": ["credit_collector_id", "credit_dunning_policy_id", "user_id"],
         "credit.dunning.policy": ["active", "collector_id", "company_id", "is_default"],
         "credit.dunning.stage": ["is_litigation"],
+        "credit.dunning.invoice.stage": ["move_id", "stage_id"],
         "credit.dunning.action": [
             "channel",
             "company_id",
@@ -146,7 +146,7 @@ class CreditCollectorWorklist(models.Model):
                 """
                 CREATE INDEX IF NOT EXISTS account_move_credit_worklist_idx
                     ON account_move (commercial_partner_id, company_id)
-                    INCLUDE (invoice_date_due, amount_residual, amount_residual_signed, in_dispute, dunning_stage_id)
+                    INCLUDE (invoice_date_due, amount_residual, amount_residual_signed, in_dispute)
                  WHERE move_type = 'out_invoice' AND state = 'posted' AND payment_state IN ('not_paid', 'partial')
                 """
             )
@@ -357,7 +357,8 @@ class CreditCollectorWorklist(models.Model):
                        FALSE AS planned, 0 AS call_count, FALSE AS has_letter, FALSE AS has_email,
                        0 AS promise_due, 0 AS promise_broken, FALSE AS promised
                   FROM account_move m
-                  LEFT JOIN credit_dunning_stage st ON st.id = m.dunning_stage_id
+                  LEFT JOIN credit_dunning_invoice_stage ds ON ds.move_id = m.id
+                  LEFT JOIN credit_dunning_stage st ON st.id = ds.stage_id
                  WHERE m.company_id = %(company)s
                    AND m.move_type = 'out_invoice' AND m.state = 'posted'
                    AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual > 0

@@ -356,14 +356,15 @@ class CreditDunningAction(models.Model):
                    COALESCE(pol.id, dp.id) AS policy_id, cur.offset_days AS current_offset,
                    p.user_id AS salesperson_id, m.dunning_hold_until, m.amount_residual,
                    m.amount_residual_signed, m.currency_id,
-                   GREATEST(m.dunning_hold_until + 1, m.dunning_stage_date + 1) AS not_before
+                   GREATEST(m.dunning_hold_until + 1, ds.stage_date + 1) AS not_before
               FROM account_move m
               JOIN res_partner p ON p.id = m.commercial_partner_id
               LEFT JOIN credit_dunning_policy pol
                      ON pol.id = (p.credit_dunning_policy_id ->> %(company)s::text)::int AND pol.active
               LEFT JOIN credit_dunning_policy dp
                      ON dp.company_id = %(company)s AND dp.is_default AND dp.active
-              LEFT JOIN credit_dunning_stage cur ON cur.id = m.dunning_stage_id
+              LEFT JOIN credit_dunning_invoice_stage ds ON ds.move_id = m.id
+              LEFT JOIN credit_dunning_stage cur ON cur.id = ds.stage_id
              WHERE m.company_id = %(company)s
                AND m.move_type = 'out_invoice' AND m.state = 'posted'
                AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual > 0
@@ -413,6 +414,9 @@ class CreditDunningAction(models.Model):
                 self._dunning_targets_sql(company, today, partner_ids),
             )
         )
+        # Autovacuum never analyzes a temporary table: without statistics, the joins on it
+        # are planned for a handful of rows.
+        cr.execute(SQL("ANALYZE credit_dunning_target"))
         uid = self.env.uid
         # One open action per customer and stage; an existing one receives the new invoices.
         cr.execute(
@@ -461,11 +465,14 @@ class CreditDunningAction(models.Model):
             """
             )
         )
+        # The invoices' stages live in a table of their own: the invoices are neither
+        # rewritten nor locked (payments go on while the run works).
         cr.execute(
             SQL(
                 """
-            UPDATE account_move m SET dunning_stage_id = t.stage_id, dunning_stage_date = %(today)s
-              FROM credit_dunning_target t WHERE m.id = t.move_id
+            INSERT INTO credit_dunning_invoice_stage (move_id, stage_id, stage_date)
+            SELECT t.move_id, t.stage_id, %(today)s FROM credit_dunning_target t
+            ON CONFLICT (move_id) DO UPDATE SET stage_id = EXCLUDED.stage_id, stage_date = EXCLUDED.stage_date
             """,
                 today=today,
             )
@@ -478,13 +485,13 @@ class CreditDunningAction(models.Model):
                SET amount_due = COALESCE(s.residual, 0),
                    state = CASE WHEN s.residual IS NULL THEN 'cancelled' ELSE a.state END,
                    write_date = NOW() AT TIME ZONE 'UTC'
-              FROM (SELECT a2.id, (SELECT SUM(m.amount_residual_signed)
-                                     FROM credit_dunning_action_move_rel r
-                                     JOIN account_move m ON m.id = r.move_id
-                                    WHERE r.action_id = a2.id) AS residual
+              FROM (SELECT a2.id, SUM(m.amount_residual_signed) AS residual
                       FROM credit_dunning_action a2
+                      LEFT JOIN credit_dunning_action_move_rel r ON r.action_id = a2.id
+                      LEFT JOIN account_move m ON m.id = r.move_id
                      WHERE a2.state = 'planned' AND a2.company_id = %(company)s
-                       AND a2.partner_id IN (SELECT DISTINCT partner_id FROM credit_dunning_target)) s
+                       AND a2.partner_id IN (SELECT DISTINCT partner_id FROM credit_dunning_target)
+                     GROUP BY a2.id) s
              WHERE a.id = s.id
             """,
                 company=company.id,

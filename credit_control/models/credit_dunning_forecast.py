@@ -19,8 +19,6 @@ class CreditDunningForecast(models.Model):
             "currency_id",
             "company_id",
             "dunning_hold_until",
-            "dunning_stage_date",
-            "dunning_stage_id",
             "in_dispute",
             "invoice_date_due",
             "move_type",
@@ -30,6 +28,7 @@ class CreditDunningForecast(models.Model):
         "res.partner": ["credit_dunning_policy_id", "user_id"],
         "credit.dunning.policy": ["active", "company_id", "is_default"],
         "credit.dunning.stage": ["is_preventive", "offset_days", "policy_id"],
+        "credit.dunning.invoice.stage": ["move_id", "stage_date", "stage_id"],
     }
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)

@@ -26,3 +26,4 @@ from . import test_collector_worklist
 from . import test_collector_worklist_filters
 from . import test_cash_forecast
 from . import test_credit_application
+from . import test_dunning_invoice_stage
