@@ -32,18 +32,16 @@ import argparse
 import datetime
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common
+from databases import copy_database, drop_database, with_env
 
 import odoo
-from odoo import SUPERUSER_ID, api, fields
-from odoo.modules.registry import Registry
+from odoo import fields
 from odoo.tools import SQL, config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -72,25 +70,6 @@ def parse_args():
 
 def exists(name):
     return bool(odoo.service.db.exp_db_exist(name))
-
-
-def copy_database(source, target):
-    subprocess.run(["createdb", "-T", source, target], check=True)
-    filestore = os.path.join(config["data_dir"], "filestore")
-    if os.path.isdir(os.path.join(filestore, source)):
-        shutil.copytree(os.path.join(filestore, source), os.path.join(filestore, target))
-
-
-def drop_database(name):
-    Registry.delete(name)
-    odoo.sql_db.close_db(name)
-    subprocess.run(["dropdb", "--if-exists", name], check=True)
-    shutil.rmtree(os.path.join(config["data_dir"], "filestore", name), ignore_errors=True)
-
-
-def with_env(database, function):
-    with Registry(database).cursor() as cr:
-        return function(api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True}))
 
 
 def module_states(env, names):

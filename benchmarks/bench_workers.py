@@ -14,7 +14,6 @@ run. Prints the times and their ratio as JSON (``--output FILE`` writes it too).
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,9 +21,9 @@ import tempfile
 import time
 import urllib.request
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from databases import copy_database, drop_database, with_env
+
 from odoo.tools import SQL, config
 
 CHANNEL = "root.credit_control"
@@ -40,26 +39,6 @@ def parse_args():
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before giving up on a run")
     parser.add_argument("--output", help="also write the JSON report to this file")
     return parser.parse_args()
-
-
-def copy_database(source, target):
-    subprocess.run(["dropdb", "--if-exists", target], check=True)
-    subprocess.run(["createdb", "-T", source, target], check=True)
-    filestore = os.path.join(config["data_dir"], "filestore")
-    if os.path.isdir(os.path.join(filestore, source)):
-        shutil.copytree(os.path.join(filestore, source), os.path.join(filestore, target))
-
-
-def drop_database(name):
-    Registry.delete(name)
-    odoo.sql_db.close_db(name)
-    subprocess.run(["dropdb", "--if-exists", name], check=True)
-    shutil.rmtree(os.path.join(config["data_dir"], "filestore", name), ignore_errors=True)
-
-
-def with_env(database, function):
-    with Registry(database).cursor() as cr:
-        return function(api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True}))
 
 
 def plan(env):
