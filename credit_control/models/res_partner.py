@@ -65,6 +65,22 @@ CREDIT_GATE_READ_FUNCTION = SQL(
     LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $gate$
     #variable_conflict use_column
     BEGIN
+    -- p_lock: the debtors whose credit is checked (policy other than none, as
+    -- _credit_policy_of), so that two transactions confirming orders of the same customer
+    -- cannot both pass on the same exposure. Odoo runs its transactions in REPEATABLE
+    -- READ: a plain lock would let the second one pass on its old snapshot, while updating
+    -- the row makes it fail on a serialization error, and Odoo retries it with a snapshot
+    -- that sees the first order. A statement of its own, run only then: the read alone
+    -- must run in read-only transactions (forms read by the web client).
+    IF p_lock THEN
+        UPDATE res_partner debtor SET write_date = debtor.write_date
+          FROM res_company company
+         WHERE company.id = p_company
+           AND debtor.id IN (SELECT invoice.commercial_partner_id FROM res_partner invoice
+                              WHERE invoice.id = ANY(p_invoice_partners))
+           AND COALESCE(debtor.credit_policy ->> p_company::text, p_policy_fallback,
+                        company.credit_policy, 'alert') != 'none';
+    END IF;
     RETURN QUERY
     WITH local AS (
         -- fields.Date.context_today, without reading the user's record when the request
@@ -79,20 +95,6 @@ CREDIT_GATE_READ_FUNCTION = SQL(
           FROM unnest(p_orders, p_sales, p_invoice_partners, p_terms)
                AS o (order_id, sale_id, invoice_partner_id, term_id)
           JOIN res_partner invoice ON invoice.id = o.invoice_partner_id
-    ), locked AS (
-        -- p_lock: the debtors whose credit is checked (policy other than none, as
-        -- _credit_policy_of), so that two transactions confirming orders of the same customer
-        -- cannot both pass on the same exposure. Odoo runs its transactions in REPEATABLE
-        -- READ: a plain lock would let the second one pass on its old snapshot, while updating
-        -- the row makes it fail on a serialization error, and Odoo retries it with a snapshot
-        -- that sees the first order.
-        UPDATE res_partner debtor SET write_date = debtor.write_date
-          FROM res_company company
-         WHERE p_lock AND company.id = p_company
-           AND debtor.id IN (SELECT debtor_id FROM current_order)
-           AND COALESCE(debtor.credit_policy ->> p_company::text, p_policy_fallback,
-                        company.credit_policy, 'alert') != 'none'
-        RETURNING debtor.id
     )
     SELECT local.today, company.credit_policy::varchar, company.credit_overdue_days, currency.id,
            currency.rounding, c.order_id, c.debtor_id, debtor.credit_require_client_ref,

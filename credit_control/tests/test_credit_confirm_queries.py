@@ -234,3 +234,14 @@ class TestCreditConfirmQueries(CreditControlCommon):
         evaluation = orders._credit_evaluate()
         self.assertEqual(evaluation[orders[0].id]["limit"], 300.0)
         self.assertEqual(evaluation[orders[1].id]["limit"], 0.0)
+
+    def test_gate_reads_in_a_read_only_transaction(self):
+        """The web client reads a form in a read-only transaction (Odoo's readonly routes):
+        the banner of a draft order over its limit computes there, and only confirming locks."""
+        self.customer.credit_limit = 100.0
+        order = self._create_order(500.0)
+        order.invalidate_recordset()
+        with self.env.cr.savepoint():
+            self.env.cr.execute(SQL("SET TRANSACTION READ ONLY"))
+            self.assertTrue(order.credit_hold_message)
+            self.assertEqual(order.credit_exposure, 500.0)
