@@ -474,8 +474,9 @@ class SaleOrder(models.Model):
             watched = self.filtered(lambda o: o.credit_release_state in ("released", "requested") or o.state == "sale")
             bindings = {order: order._credit_release_binding() for order in watched}
         totals = set(confirming.mapped("amount_total"))
-        if confirming and confirming == self and len(totals) == 1:
+        if confirming and confirming == self and len(totals) == 1 and len(confirming.currency_id) == 1:
             # What the gate records, written with the state: no second write (raised, rolled back).
+            # One amount for orders in one currency only: a monetary field takes one currency a write.
             vals = {**vals, "credit_checked_amount": totals.pop()}
         result = super().write(vals)
         moved = self.browse(
