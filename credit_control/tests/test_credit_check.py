@@ -14,6 +14,26 @@ class TestCreditCheck(CreditControlCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.credit_checked_amount, 700.0)
 
+    def test_orders_in_two_currencies_confirmed_together(self):
+        """Two orders of the same total in two currencies, confirmed in one call: each records
+        its own total, and the gate counts them converted, together."""
+        other = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        pricelist = self.env["product.pricelist"].create({"name": "EUR", "currency_id": other.id})
+        order_usd = self._create_order(300.0)
+        order_eur = self._create_order(300.0, pricelist_id=pricelist.id)
+        order_eur.order_line.price_unit = 300.0
+        self.assertEqual(order_usd.amount_total, order_eur.amount_total)
+        self._create_invoice(600.0)
+        # 600 + 300 + 300 / 2 = 1,050: over the limit together, not one by one
+        with self.assertHold("over its credit limit"):
+            (order_usd | order_eur).action_confirm()
+        self._create_invoice(100.0, move_type="out_refund")  # a credit note: 950
+        (order_usd | order_eur).action_confirm()
+        self.assertEqual((order_usd | order_eur).mapped("state"), ["sale", "sale"])
+        self.assertEqual(order_usd.credit_checked_amount, 300.0)
+        self.assertEqual(order_eur.credit_checked_amount, 300.0)
+        self.assertEqual(order_eur.currency_id, other)
+
     def test_block_refuses_with_excess_and_overdue(self):
         """Story: a salesperson is blocked, and told by how much and what is overdue."""
         self._create_invoice(300.0, days_overdue=45)

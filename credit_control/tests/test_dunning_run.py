@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .dunning_common import DunningCommon
 
@@ -236,6 +237,33 @@ class TestDunningRun(DunningCommon):
             self.reached(self._create_invoice(80.0, days_overdue=20, partner=partner), self.stage_friendly)
         self.assertEqual(count_queries(), few)
         self.assertEqual(self.Action.search_count([("stage_id", "in", (self.stage_call | self.stage_firm).ids)]), 11)
+
+    def test_run_refreshes_statistics_of_tables_planned_empty(self):
+        """Tables emptied by rolled-back runs and then vacuumed keep their pages with statistics
+        of no row: the run analyzes them once it has written into them, before its joins."""
+        tables = ("credit_dunning_action", "credit_dunning_action_move_rel")
+
+        def row_estimates():
+            self.env.cr.execute(SQL("SELECT relname, reltuples, relpages FROM pg_class WHERE relname IN %s", tables))
+            return {name: (rows, pages) for name, rows, pages in self.env.cr.fetchall()}
+
+        self._create_invoice(100.0, days_overdue=-5)
+        self._create_invoice(200.0, days_overdue=-5, partner=self.customer_2)
+        self.run_dunning()
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM credit_dunning_action_move_rel; DELETE FROM credit_dunning_invoice_stage;"
+                " DELETE FROM credit_dunning_action; ANALYZE credit_dunning_action, credit_dunning_action_move_rel"
+            )
+        )
+        self.env.invalidate_all()
+        for name, (rows, pages) in row_estimates().items():
+            self.assertEqual(rows, 0, f"{name}: planned as empty")
+            self.assertGreater(pages, 0, f"{name}: over pages it keeps")
+        self.Action._run_dunning(self.company, today=self.today)
+        self.assertEqual(len(self.actions() | self.actions(self.customer_2)), 2)
+        for name, (rows, _pages) in row_estimates().items():
+            self.assertGreaterEqual(rows, 2, f"{name}: counted again")
 
     def test_agenda_views_load_for_sales_users(self):
         views = self.Action.with_user(self.salesman).get_views(
