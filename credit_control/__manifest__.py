@@ -1,7 +1,7 @@
 {
     "name": "Credit Control",
     "summary": "Credit limits that alert or block order confirmation, with releases decided by finance",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/Sales",
     "author": "Cash-first credit management",
     "website": "https://github.com/cash-first/credit-management",

@@ -1,6 +1,6 @@
 import json
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -625,6 +625,17 @@ class ResPartner(models.Model):
         return result
 
     @api.model
+    @tools.ormcache("company_id")
+    def _credit_gate_fallbacks(self, company_id):
+        """The values of the gate's company-dependent fields for customers without one of their
+        own in ``company_id`` (ir.default). Cached with the defaults, which clear this cache
+        when they change; read-only for its callers."""
+        partners = self.with_company(company_id)
+        return {
+            fname: self._fields[fname].get_company_dependent_fallback(partners) for fname in CREDIT_GATE_PARTNER_FIELDS
+        }
+
+    @api.model
     def _credit_gate_read(self, company, orders, lock=False):
         """What the gate needs to decide on ``orders`` (all of ``company``), in one query: for
         each order its debtor and whether it has payment transactions; for each debtor its
@@ -676,20 +687,16 @@ class ResPartner(models.Model):
         self.env["credit.insurance.cover"].flush_model()
         self.env["account.payment.term.line"].flush_model(["payment_id", "nb_days", "delay_type"])
         sale_orders = self.env["sale.order"]
-        dirty = sale_orders.browse(
-            {
-                rid
-                for fname in ("state", "company_id", "currency_id", "partner_invoice_id", "credit_amount_to_invoice")
-                for rid in self.env.cache.get_dirty_records(sale_orders, sale_orders._fields[fname])._ids
-            }
-        )
-        (dirty - orders).flush_recordset()  # other orders' pending changes count in the order book
+        others_dirty = {
+            rid
+            for fname in ("state", "company_id", "currency_id", "partner_invoice_id", "credit_amount_to_invoice")
+            for rid in self.env.cache.get_dirty_records(sale_orders, sale_orders._fields[fname])._ids
+        }.difference(orders._ids)
+        if others_dirty:  # other orders' pending changes count in the order book
+            sale_orders.browse(others_dirty).flush_recordset()
         orders.flush_recordset(["transaction_ids"])
         self.env["payment.transaction"].flush_model(["sale_order_ids"])
-        fallbacks = {
-            fname: self._fields[fname].get_company_dependent_fallback(self.with_company(company))
-            for fname in CREDIT_GATE_PARTNER_FIELDS
-        }
+        fallbacks = self._credit_gate_fallbacks(company.id)
         rows = self.env.execute_query(
             SQL(
                 "SELECT * FROM credit_control_gate_read(%s, %s::int[], %s::int[], %s::int[], %s::int[], %s::int[],"

@@ -108,14 +108,15 @@ class SaleOrder(models.Model):
     )
 
     def init(self):
-        """The credit check reads the confirmed orders of a customer at every confirmation."""
+        """The credit check reads the confirmed orders of a customer at every confirmation: from
+        the index alone (the orders being confirmed are left out by their id)."""
         result = super().init()
         self.env.cr.execute(
             SQL(
                 """
-                CREATE INDEX IF NOT EXISTS sale_order_credit_order_book_idx
+                CREATE INDEX IF NOT EXISTS sale_order_credit_book_idx
                     ON sale_order (partner_invoice_id, company_id)
-                    INCLUDE (currency_id, credit_amount_to_invoice)
+                    INCLUDE (currency_id, credit_amount_to_invoice, id)
                  WHERE state = 'sale'
                 """
             )

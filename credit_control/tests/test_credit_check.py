@@ -99,6 +99,24 @@ class TestCreditCheck(CreditControlCommon):
         order.action_confirm()
         self.assertEqual(order.state, "sale")
 
+    def test_company_default_of_a_customer_field_applies_and_follows_its_changes(self):
+        """A default set for every customer (ir.default) applies to those without a value of
+        their own, and the gate follows when it is changed or removed."""
+        Default = self.env["ir.default"]
+        Default.set("res.partner", "credit_cash_in_advance", True, company_id=self.company.id)
+        with self.assertHold("cash in advance"):
+            self._create_order(10.0).action_confirm()
+        Default.set("res.partner", "credit_cash_in_advance", False, company_id=self.company.id)
+        order = self._create_order(10.0)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        newcomer = self.customer.copy({"name": "Epicerie Nouvelle"})  # no limit of its own
+        Default.set("res.partner", "credit_limit", 5.0, company_id=self.company.id)
+        with self.assertHold("over its credit limit"):
+            self._create_order(10.0, partner=newcomer).action_confirm()
+        Default.discard_values("res.partner", "credit_limit", [5.0])
+        self._create_order(10.0, partner=newcomer).action_confirm()
+
     def test_cash_in_advance_keeps_the_immediate_term_once_confirmed(self):
         """Confirmed on immediate terms, the order of a customer on cash in advance cannot be
         given credit terms afterwards (the invoice would take them)."""
