@@ -144,7 +144,7 @@ CREDIT_GATE_READ_FUNCTION = SQL(
                       JOIN res_partner partner ON partner.id = sale.partner_invoice_id
                      WHERE partner.commercial_partner_id = debtor.id
                        AND sale.company_id = p_company
-                       AND sale.state = 'sale'
+                       AND sale.state = 'sale' AND sale.credit_amount_to_invoice <> 0
                        AND sale.id != ALL(p_current)
                   GROUP BY 1) by_currency
       ) book ON true
@@ -590,7 +590,7 @@ class ResPartner(models.Model):
                   JOIN res_partner partner ON partner.id = sale.partner_invoice_id
                  WHERE partner.commercial_partner_id IN %(partners)s
                    AND sale.company_id = %(company)s
-                   AND sale.state = 'sale'
+                   AND sale.state = 'sale' AND sale.credit_amount_to_invoice <> 0
                    AND sale.id NOT IN %(current)s
               GROUP BY 1, 2
                 """,

@@ -108,8 +108,9 @@ class SaleOrder(models.Model):
     )
 
     def init(self):
-        """The credit check reads the confirmed orders of a customer at every confirmation: from
-        the index alone (the orders being confirmed are left out by their id)."""
+        """The credit check reads the order book of a customer at every confirmation: from the
+        index alone (the orders being confirmed are left out by their id), and only the orders
+        left to invoice, not the customer's whole history of invoiced orders."""
         result = super().init()
         self.env.cr.execute(
             SQL(
@@ -117,7 +118,7 @@ class SaleOrder(models.Model):
                 CREATE INDEX IF NOT EXISTS sale_order_credit_book_idx
                     ON sale_order (partner_invoice_id, company_id)
                     INCLUDE (currency_id, credit_amount_to_invoice, id)
-                 WHERE state = 'sale'
+                 WHERE state = 'sale' AND credit_amount_to_invoice <> 0
                 """
             )
         )
