@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
+from .credit_payment_behaviour import GRADES
 from .res_company import CREDIT_POLICIES
 from .res_partner import ACCOUNTING_READERS
 from .res_partner import APPLICATION_OPEN_STATES as OPEN_STATES
@@ -106,7 +107,7 @@ class CreditApplication(models.Model):
     exposure = fields.Monetary(compute="_compute_history", groups=ACCOUNTING_READERS)
     exposure_overdue = fields.Monetary(string="Overdue", compute="_compute_history", groups=ACCOUNTING_READERS)
     exposure_not_due = fields.Monetary(string="Not Yet Due", compute="_compute_history", groups=ACCOUNTING_READERS)
-    grade = fields.Selection(related="partner_id.credit_grade", string="Payment Grade")
+    grade = fields.Selection(GRADES, string="Payment Grade", compute="_compute_grade")
     payment_index = fields.Float(
         string="Payment Index (12 Months)", digits=(16, 1), compute="_compute_history", groups=ACCOUNTING_READERS
     )
@@ -156,6 +157,17 @@ class CreditApplication(models.Model):
             application.payment_index = behaviour.payment_index_12 if behaviour else 0.0
             application.proposed_limit = behaviour.proposed_limit if behaviour else 0.0
             application.insured_amount = partner.credit_insurance_amount
+
+    @api.depends("partner_id", "company_id")
+    def _compute_grade(self):
+        """The customer's grade in the application's company, as the rest of its history (not
+        in the company the user works in)."""
+        for company, applications in self.grouped("company_id").items():
+            partners = applications.partner_id.commercial_partner_id.with_company(company).sudo()
+            behaviours = partners._get_credit_payment_behaviour()
+            for application in applications:
+                behaviour = behaviours.get(application.partner_id.commercial_partner_id.id)
+                application.grade = behaviour.grade if behaviour else False
 
     @api.depends("partner_id", "company_id", "granted_limit", "request_cover", "cover_amount")
     def _compute_grant_warning(self):

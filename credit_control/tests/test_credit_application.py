@@ -392,6 +392,24 @@ class TestCreditApplication(CreditControlCommon):
         self.assertEqual(self.newcomer.with_company(other).credit_limit, 700.0)
         self.assertEqual(self.newcomer.with_company(self.company).credit_limit, 0.0)
 
+    def test_grade_is_the_one_in_the_application_company(self):
+        """Finance working in company A reads an application of company B: its grade is the
+        customer's grade in B, as its warnings and history are."""
+        other = self.setup_other_company(name="Credit Application Company C")["company"]
+        Behaviour = self.env["credit.payment.behaviour"].sudo()
+        Behaviour.create({"partner_id": self.customer.id, "company_id": self.company.id, "grade": "A"})
+        Behaviour.create({"partner_id": self.customer.id, "company_id": other.id, "grade": "E"})
+        application = (
+            self.env["credit.application"]
+            .with_company(other)
+            .create({"partner_id": self.customer.id, "company_id": other.id, "requested_limit": 700.0})
+        )
+        both = self.env["credit.application"].with_context(allowed_company_ids=[self.company.id, other.id])
+        self.assertEqual(both.browse(application.id).grade, "E")
+        here = self._submitted(partner=self.customer, kind="raise")
+        self.assertEqual(both.browse(here.id).grade, "A")
+        self.assertEqual(self.customer.with_company(other).credit_grade, "E")
+
     def test_customer_company_currency_from_the_mixin(self):
         """The application and the insurance cover declare their customer, company and currency
         once (credit.customer.mixin), with the same labels and rules."""
