@@ -39,7 +39,8 @@ CRON_DISPATCH_LIMIT = 2000
 # Days during which a reminder the mail server did not take is queued again.
 MAIL_RETRY_DAYS = 7
 # The statistics of the tables a dunning run fills and joins at each batch, refreshed when
-# they count no row over pages the table has (emptied by rolled-back runs, then vacuumed):
+# they count no row over pages the table has (analyzed by autovacuum while empty, after a
+# rolled-back run or deleted actions):
 # PostgreSQL plans such a table as one row whatever it holds since, and a batch's joins then
 # take minutes instead of milliseconds. One statement whatever it finds; ANALYZE counts the
 # rows this transaction wrote.

@@ -239,7 +239,7 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(self.Action.search_count([("stage_id", "in", (self.stage_call | self.stage_firm).ids)]), 11)
 
     def test_run_refreshes_statistics_of_tables_planned_empty(self):
-        """Tables emptied by rolled-back runs and then vacuumed keep their pages with statistics
+        """Tables analyzed while empty (after a rolled-back run) keep their pages with statistics
         of no row: the run analyzes them once it has written into them, before its joins."""
         tables = ("credit_dunning_action", "credit_dunning_action_move_rel")
 
