@@ -206,9 +206,9 @@ class TestDemoStories(TransactionCase):
 
     def test_a_promise_to_pay_due_tomorrow(self):
         promise = self.ref("credit_control.credit_dunning_action_demo_promise")
-        # Dated by the demo's XML (DateTime.today(): the server's day, Odoo runs in UTC), which
-        # is not the user's day in the hours around midnight.
-        tomorrow = fields.Date.today() + timedelta(days=1)
+        # Dated by the demo's XML (DateTime.today(): the server's day, Odoo runs in UTC) when it
+        # was loaded, which is not the user's day in the hours around midnight.
+        tomorrow = promise.create_date.date() + timedelta(days=1)
         self.assertEqual(promise.promise_date, tomorrow)
         self.assertEqual(promise.done_user_id, self.users["accountant"])
         self.assertEqual(promise.move_ids.dunning_hold_until, tomorrow)
