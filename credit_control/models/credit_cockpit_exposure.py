@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .res_partner import credit_order_book_condition
+
 
 class CreditCockpitExposure(models.Model):
     """Each customer's exposure against its limit in force, largest first: open receivables
@@ -64,7 +66,7 @@ class CreditCockpitExposure(models.Model):
                   JOIN res_company company ON company.id = sale.company_id
                   LEFT JOIN LATERAL (%(from_rate)s) from_rate ON TRUE
                   LEFT JOIN LATERAL (%(to_rate)s) to_rate ON TRUE
-                 WHERE sale.state = 'sale' AND sale.credit_amount_to_invoice <> 0
+                 WHERE %(order_book)s
               GROUP BY 1, 2
             ), exposure AS (
                 SELECT COALESCE(rec.company_id, book.company_id) AS company_id,
@@ -95,6 +97,7 @@ class CreditCockpitExposure(models.Model):
             """,
             today=today,
             open_items=self.env["res.partner"]._credit_open_items_condition(),
+            order_book=credit_order_book_condition("sale"),
             from_rate=self._rate_sql(SQL("sale.currency_id"), today),
             to_rate=self._rate_sql(SQL("company.currency_id"), today),
             limit_field=limit_field.id,

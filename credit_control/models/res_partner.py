@@ -1,4 +1,5 @@
 import json
+from types import MappingProxyType
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -42,6 +43,13 @@ def _credit_amount(string, compute, help_text):
     return fields.Monetary(
         string=string, currency_field="credit_currency_id", compute=compute, groups=ACCOUNTING_READERS, help=help_text
     )
+
+
+def credit_order_book_condition(alias):
+    """The orders of the order book, in one place for the gate, its index
+    (sale_order_credit_book_idx) and every query that sums it: confirmed, with an amount
+    left to invoice."""
+    return SQL("%(sale)s.state = 'sale' AND %(sale)s.credit_amount_to_invoice <> 0", sale=SQL.identifier(alias))
 
 
 # What the credit gate reads at each confirmation (res.partner._credit_gate_read), as a function
@@ -144,7 +152,7 @@ CREDIT_GATE_READ_FUNCTION = SQL(
                       JOIN res_partner partner ON partner.id = sale.partner_invoice_id
                      WHERE partner.commercial_partner_id = debtor.id
                        AND sale.company_id = p_company
-                       AND sale.state = 'sale' AND sale.credit_amount_to_invoice <> 0
+                       AND %(order_book)s
                        AND sale.id != ALL(p_current)
                   GROUP BY 1) by_currency
       ) book ON true
@@ -161,7 +169,8 @@ CREDIT_GATE_READ_FUNCTION = SQL(
       ) cover ON true;
     END
     $gate$
-    """
+    """,
+    order_book=credit_order_book_condition("sale"),
 )
 
 
@@ -590,13 +599,14 @@ class ResPartner(models.Model):
                   JOIN res_partner partner ON partner.id = sale.partner_invoice_id
                  WHERE partner.commercial_partner_id IN %(partners)s
                    AND sale.company_id = %(company)s
-                   AND sale.state = 'sale' AND sale.credit_amount_to_invoice <> 0
+                   AND %(order_book)s
                    AND sale.id NOT IN %(current)s
               GROUP BY 1, 2
                 """,
                 partners=tuple(self.ids),
                 company=company.id,
                 current=tuple(current_orders.ids) or (0,),
+                order_book=credit_order_book_condition("sale"),
             )
         )
         book = [
@@ -629,11 +639,14 @@ class ResPartner(models.Model):
     def _credit_gate_fallbacks(self, company_id):
         """The values of the gate's company-dependent fields for customers without one of their
         own in ``company_id`` (ir.default). Cached with the defaults, which clear this cache
-        when they change; read-only for its callers."""
+        when they change; read-only (a mapping proxy), since every caller shares it."""
         partners = self.with_company(company_id)
-        return {
-            fname: self._fields[fname].get_company_dependent_fallback(partners) for fname in CREDIT_GATE_PARTNER_FIELDS
-        }
+        return MappingProxyType(
+            {
+                fname: self._fields[fname].get_company_dependent_fallback(partners)
+                for fname in CREDIT_GATE_PARTNER_FIELDS
+            }
+        )
 
     @api.model
     def _credit_gate_read(self, company, orders, lock=False):
@@ -941,10 +954,10 @@ class ResPartner(models.Model):
                       FROM sale_order sale
                       JOIN res_partner partner ON partner.id = sale.partner_invoice_id
                      WHERE partner.commercial_partner_id IN %(entities)s
-                       AND sale.state = 'sale'
-                       AND sale.credit_amount_to_invoice <> 0
+                       AND %(order_book)s
                     """,
                     entities=tuple(others.ids),
+                    order_book=credit_order_book_condition("sale"),
                 )
             )
             protected |= self.browse([row[0] for row in rows])

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, float_round, format_amount, format_date
 
 from ..exceptions import CreditHoldError
+from .res_partner import credit_order_book_condition
 
 # Fields written only by the credit gate and finance's decisions (as superuser, after their
 # own access checks): a user who could write them through RPC would skip the gate.
@@ -118,8 +119,9 @@ class SaleOrder(models.Model):
                 CREATE INDEX IF NOT EXISTS sale_order_credit_book_idx
                     ON sale_order (partner_invoice_id, company_id)
                     INCLUDE (currency_id, credit_amount_to_invoice, id)
-                 WHERE state = 'sale' AND credit_amount_to_invoice <> 0
-                """
+                 WHERE %s
+                """,
+                credit_order_book_condition("sale_order"),
             )
         )
         return result
