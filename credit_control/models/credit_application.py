@@ -146,9 +146,10 @@ class CreditApplication(models.Model):
     @api.depends_context("uid")
     @api.depends("partner_id", "company_id")
     def _compute_history(self):
+        behaviours = self._payment_behaviours()
         for application in self:
             partner = application.partner_id.commercial_partner_id.with_company(application.company_id).sudo()
-            behaviour = partner._get_credit_payment_behaviour().get(partner.id)
+            behaviour = behaviours.get(application.id)
             application.current_limit = partner.credit_limit_effective
             application.current_policy = partner.credit_effective_policy
             application.exposure = partner.credit_exposure
@@ -160,14 +161,21 @@ class CreditApplication(models.Model):
 
     @api.depends("partner_id", "company_id")
     def _compute_grade(self):
-        """The customer's grade in the application's company, as the rest of its history (not
-        in the company the user works in)."""
+        behaviours = self._payment_behaviours()
+        for application in self:
+            behaviour = behaviours.get(application.id)
+            application.grade = behaviour.grade if behaviour else False
+
+    def _payment_behaviours(self):
+        """{application id: the customer's payment behaviour in the application's company} (not
+        in the company the user works in), one read per company."""
+        behaviours = {}
         for company, applications in self.grouped("company_id").items():
             partners = applications.partner_id.commercial_partner_id.with_company(company).sudo()
-            behaviours = partners._get_credit_payment_behaviour()
+            by_partner = partners._get_credit_payment_behaviour()
             for application in applications:
-                behaviour = behaviours.get(application.partner_id.commercial_partner_id.id)
-                application.grade = behaviour.grade if behaviour else False
+                behaviours[application.id] = by_partner.get(application.partner_id.commercial_partner_id.id)
+        return behaviours
 
     @api.depends("partner_id", "company_id", "granted_limit", "request_cover", "cover_amount")
     def _compute_grant_warning(self):
