@@ -584,6 +584,8 @@ class SaleOrder(models.Model):
     def _credit_check_confirmation(self, from_quotation=True, grown=False):
         """Refuse the orders the gate blocks; record the alerts; remember what passed.
         ``grown``: confirmed orders whose total grows."""
+        if not self:
+            return
         evaluation = self._credit_evaluate(lock=True)
         blocked = self.filtered(lambda o: evaluation[o.id]["blocking"])
         if blocked:

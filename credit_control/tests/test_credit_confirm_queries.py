@@ -197,6 +197,54 @@ class TestCreditConfirmQueries(CreditControlCommon):
         order.with_context(tz=False).action_confirm()
         self.assertEqual(order.state, "sale")
 
+    def test_today_without_a_time_zone_is_two_lookups(self):
+        """Without a time zone in the context, the gate reads the user's: in the plan the
+        function keeps (a generic one), by two lookups on primary keys, not by a join, which
+        merged the users with the contacts in id order up to the user's own (a portal user's
+        contact is among the last)."""
+        lookup = """(SELECT partner.tz FROM res_partner partner
+                      WHERE partner.id = (SELECT usr.partner_id FROM res_users usr WHERE usr.id = p_uid))"""
+        self.assertIn(lookup, CREDIT_GATE_READ_FUNCTION.code)  # the gate's own lookup
+        cr = self.env.cr
+        cr.execute(SQL("SET LOCAL plan_cache_mode = force_generic_plan"))
+        cr.execute(SQL("PREPARE credit_gate_user_tz(integer) AS SELECT %s", SQL(lookup.replace("p_uid", "$1"))))
+        cr.execute(SQL("EXPLAIN EXECUTE credit_gate_user_tz(%s)", self.env.uid))
+        plan = "\n".join(row[0] for row in cr.fetchall())
+        cr.execute(SQL("DEALLOCATE credit_gate_user_tz"))
+        cr.execute(SQL("SET LOCAL plan_cache_mode = auto"))
+        self.assertNotIn("Join", plan)
+        self.assertNotIn("Nested Loop", plan)
+        self.assertIn("InitPlan", plan)
+
+    def test_gate_reads_what_is_changed_and_not_yet_written(self):
+        """What the gate's read reads is written first when it is pending in the transaction:
+        the customer's limit, another order just confirmed, the company's policy; the orders
+        evaluated keep their own changes pending (Odoo writes a confirmation in one UPDATE)."""
+        other = self._create_order(400.0)
+        order = self._create_order(100.0)
+        self.env.flush_all()
+        evaluate = order._credit_evaluate
+        self.customer.sudo().credit_limit = 50.0  # pending
+        self.assertTrue(evaluate()[order.id]["releasable"])
+        self.customer.sudo().credit_limit = 450.0
+        self.assertFalse(evaluate()[order.id]["reasons"])
+        other.action_confirm()
+        book = [other._fields[fname] for fname in ("state", "credit_amount_to_invoice")]
+        self.assertTrue(
+            any(other in self.env.cache.get_dirty_records(other, field) for field in book)
+            or any(other in self.env.records_to_compute(field) for field in book),
+            "the other order's confirmation is still pending",
+        )
+        self.assertTrue(evaluate()[order.id]["releasable"])  # 400 booked + 100 over 450
+        self.customer.sudo().credit_policy = False
+        self.company.credit_policy = "alert"  # pending: the company's policy applies
+        result = evaluate()[order.id]
+        self.assertTrue(result["alert"])
+        self.assertFalse(result["releasable"])
+        order.client_order_ref = "PO-PENDING"
+        order._credit_evaluate(lock=True)
+        self.assertIn(order, self.env.cache.get_dirty_records(order, order._fields["client_order_ref"]))
+
     def test_checked_amount_of_each_order_confirmed_together(self):
         """One total: written with the state; several: each order its own."""
         same = self._quotations(self.customer, 1) | self._quotations(self.customer, 1)
