@@ -19,12 +19,12 @@ import statistics
 import sys
 import time
 
-from odoo import SUPERUSER_ID, Command, api, fields, sql_db
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import copy_rows
+from common import copy_rows, vacuum_analyze
 
 SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "0,2000,20000").split(",")]
 CONFIRMATIONS = int(os.environ.get("BENCH_CONFIRMATIONS", "30"))
@@ -90,9 +90,7 @@ def build_history(env, customer, product, *, term, invoices, orders, batch):
         customer._compute_credit_open_balances()
         env.flush_all()
     env.cr.commit()
-    with sql_db.db_connect(env.cr.dbname).cursor() as cr:
-        cr._cnx.autocommit = True  # VACUUM runs outside a transaction
-        cr.execute(SQL("VACUUM ANALYZE account_move, account_move_line, sale_order, sale_order_line, res_partner"))
+    vacuum_analyze(env.cr.dbname, ("account_move", "account_move_line", "sale_order", "sale_order_line", "res_partner"))
     env.invalidate_all()
 
 

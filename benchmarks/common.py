@@ -13,7 +13,7 @@ import tracemalloc
 
 from lxml import etree
 
-from odoo import fields
+from odoo import fields, sql_db
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_datetime
@@ -252,6 +252,19 @@ def analyze(cr, tables):
     """Statistics as autovacuum keeps them on a live database, after bulk inserts."""
     for table in tables:
         cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+
+
+def vacuum_analyze(dbname, tables):
+    """The committed rows of ``tables`` as autovacuum leaves them after bulk inserts (since
+    PostgreSQL 13 it vacuums tables that only grow): statistics, and the visibility map that
+    lets an index-only scan answer without reading the table. A second pass marks visible what
+    the first could not while another snapshot was open (autovacuum's own analyze of the rows
+    just inserted): after one pass, one run in two still read 1,000 orders from the table."""
+    names = SQL(", ").join(SQL.identifier(table) for table in tables)
+    with sql_db.db_connect(dbname).cursor() as cr:
+        cr._cnx.autocommit = True  # VACUUM runs outside a transaction
+        cr.execute(SQL("VACUUM ANALYZE %s", names))
+        cr.execute(SQL("VACUUM %s", names))
 
 
 def copy_rows(env, table, template_ids, overrides, extra_from):

@@ -169,7 +169,7 @@ def drop_confirmation_customers(env):
 def confirmation_customer(env, open_invoices, order):
     """A new customer with ``open_invoices`` open invoices (copies of an open invoice of the
     data, every column) and one confirmed order per 20 of them (copies of ``order``), its kept
-    balances computed, committed and analyzed as on a live database: the data has none so
+    balances computed, committed, vacuumed and analyzed as on a live database: the data has none so
     large (about ten open invoices per customer). Dropped by :func:`drop_confirmation_customers`."""
     cr = env.cr
     (customer_id,) = common.insert_customers(cr, f"{CONFIRMATION_PREFIX}{open_invoices}-", 1)
@@ -236,8 +236,9 @@ def confirmation_customer(env, open_invoices, order):
     customer._compute_credit_open_balances()  # rows written by SQL: the balance the ORM keeps
     env.flush_all()
     env.cr.commit()
-    common.analyze(cr, ["account_move", "account_move_line", "sale_order", "sale_order_line", "res_partner"])
-    env.cr.commit()
+    common.vacuum_analyze(
+        cr.dbname, ("account_move", "account_move_line", "sale_order", "sale_order_line", "res_partner")
+    )
     return customer
 
 
