@@ -271,11 +271,24 @@ def confirmation(env, args):
 
 
 def confirmation_of(env, args, customer, order):
-    """Suite and plain confirmations of ``customer``'s orders, alternating."""
+    """Suite and plain confirmations of ``customer``'s orders, alternating, by the salesperson
+    of the data's order from the web client: its user and the context the web client sends
+    (language, time zone, allowed companies)."""
     company = env.company
     line = order.order_line[:1]
+    seller = order.user_id or env.user
+    seller_env = env(
+        user=seller,
+        su=False,
+        context={
+            "lang": seller.lang or "en_US",
+            "tz": seller.tz or "Europe/Paris",
+            "allowed_company_ids": [company.id],
+        },
+    )
     template = {
         "partner_id": customer.id,
+        "user_id": seller.id,
         "payment_term_id": order.payment_term_id.id,
         "client_order_ref": "BENCH-PO",
         "order_line": [
@@ -289,7 +302,7 @@ def confirmation_of(env, args, customer, order):
         return env["sale.order"].create(template)
 
     def confirm(order):
-        order.action_confirm()
+        order.with_env(seller_env).action_confirm()
         assert order.state == "sale"
 
     runs = {"suite": ([], []), "plain": ([], [])}
@@ -326,6 +339,7 @@ def confirmation_of(env, args, customer, order):
                 [("partner_id", "=", customer.id), ("state", "=", "sale")]
             ),
             "load_average": [round(load, 2), round(os.getloadavg()[0], 2)],
+            "confirmed_by": {"login": seller.login, "su": False, "context": dict(seller_env.context)},
             "plain_bypasses": bypassed,
         }
     )
