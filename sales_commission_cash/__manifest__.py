@@ -1,7 +1,7 @@
 {
     "name": "Sales Commission on Collected Cash",
     "summary": "Salespeople earn their commission when the customer pays, with settlements and an XLSX report",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "author": "Cash-first credit management",
     "website": "https://github.com/cash-first/credit-management",
@@ -27,6 +27,7 @@
     "assets": {
         "web.assets_tests": ["sales_commission_cash/static/tests/tours/**/*"],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

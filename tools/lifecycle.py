@@ -514,6 +514,13 @@ def step_uninstall(db, addon):
             )
             if env.cr.fetchone():
                 problems.append(f"column {table}.{column} left")
+        # The functions of the database an addon makes are named after it (credit_control_gate_read).
+        env.cr.execute(
+            "SELECT proname FROM pg_proc WHERE EXISTS"
+            " (SELECT 1 FROM unnest(%s::text[]) addon WHERE starts_with(proname, addon || '_'))",
+            (removed,),
+        )
+        problems += [f"function {name} left" for (name,) in env.cr.fetchall()]
         data = env["ir.model.data"].search_count([("module", "in", removed)])
         if data:
             problems.append(f"{data} ir.model.data records of {', '.join(removed)} left")

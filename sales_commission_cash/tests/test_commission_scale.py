@@ -179,8 +179,8 @@ class TestCommissionScale(CommissionCommon):
         stay below it."""
         invoices = self.env["account.move"].concat(*(self._invoice() for _index in range(5)))
         Partial = self.env["account.partial.reconcile"]
-        one = self._query_cost(Partial._commission_shares_query(invoices[:1]))
-        five = self._query_cost(Partial._commission_shares_query(invoices))
+        one = self._query_cost(Partial._commission_shares_query(SQL("%s::integer[]", invoices[:1].ids)))
+        five = self._query_cost(Partial._commission_shares_query(SQL("%s::integer[]", invoices.ids)))
         self.assertLess(one + 999 * (five - one) / 4, 100_000)
 
     def _salespeople_with_lines(self, salespeople, lines_each):
