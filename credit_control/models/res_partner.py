@@ -690,11 +690,16 @@ class ResPartner(models.Model):
         for model_name in to_flush:
             self.env[model_name].flush_model(CREDIT_GATE_READ_INPUTS[model_name])
         sale_orders = self.env["sale.order"]
-        others_dirty = {
-            rid for field in book_fields for rid in self.env.cache.get_dirty_records(sale_orders, field)._ids
+        others_pending = {
+            rid
+            for field in book_fields
+            for rid in (
+                *self.env.cache.get_dirty_records(sale_orders, field)._ids,
+                *self.env.records_to_compute(field)._ids,
+            )
         }.difference(orders._ids)
-        if others_dirty:  # other orders' pending changes count in the order book
-            sale_orders.browse(others_dirty).flush_recordset()
+        if others_pending:  # other orders' pending changes, and amounts to compute, count in the order book
+            sale_orders.browse(others_pending).flush_recordset()
 
     @api.model
     def _credit_gate_read(self, company, orders, lock=False):

@@ -245,6 +245,21 @@ class TestCreditConfirmQueries(CreditControlCommon):
         order._credit_evaluate(lock=True)
         self.assertIn(order, self.env.cache.get_dirty_records(order, order._fields["client_order_ref"]))
 
+    def test_gate_computes_another_order_amount_left_to_invoice_first(self):
+        """Another confirmed order whose amount left to invoice is still to compute in the
+        transaction counts with its new amount, not with the one in the database."""
+        other = self._create_order(400.0)
+        other.action_confirm()
+        order = self._create_order(100.0)
+        self.customer.sudo().credit_limit = 450.0
+        self.env.flush_all()
+        self.assertTrue(order._credit_evaluate()[order.id]["releasable"])  # 400 booked + 100
+        line = other.order_line[0]
+        self.env.cr.execute(SQL("UPDATE sale_order_line SET price_total = price_total / 4 WHERE id = %s", line.id))
+        self.env.invalidate_all()
+        self.env.add_to_compute(other._fields["credit_amount_to_invoice"], other)
+        self.assertFalse(order._credit_evaluate()[order.id]["reasons"])  # a quarter booked + 100
+
     def test_checked_amount_of_each_order_confirmed_together(self):
         """One total: written with the state; several: each order its own."""
         same = self._quotations(self.customer, 1) | self._quotations(self.customer, 1)
