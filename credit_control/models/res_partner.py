@@ -31,14 +31,18 @@ CREDIT_GATE_PARTNER_FIELDS = (
     "credit_limit_temporary",
     "credit_limit_temporary_until",
 )
-# What the gate's read (credit_control_gate_read) reads besides the orders, by model.
+# What the gate's read (credit_control_gate_read) reads besides the orders, by model
+# (test_gate_flushes_every_column_its_read_reads compares it with the SQL).
 CREDIT_GATE_READ_INPUTS = {
     "res.partner": (
         "commercial_partner_id",
         "credit_open_balances",
         "credit_require_client_ref",
+        "tz",  # the user's, for today's date without a time zone in the context
         *CREDIT_GATE_PARTNER_FIELDS,
     ),
+    "res.users": ("partner_id",),
+    "res.currency": ("rounding",),
     "res.company": (
         "credit_policy",
         "credit_overdue_days",

@@ -16,6 +16,7 @@ side by benchmarks/bench_credit_check.py (README, "The confirmation gate").
 """
 
 import os
+import re
 import threading
 import traceback
 from contextlib import contextmanager
@@ -24,7 +25,11 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 import odoo.addons
-from odoo.addons.credit_control.models.res_partner import CREDIT_GATE_READ_FUNCTION
+from odoo.addons.credit_control.models.res_partner import (
+    CREDIT_GATE_ORDER_BOOK_FIELDS,
+    CREDIT_GATE_READ_FUNCTION,
+    CREDIT_GATE_READ_INPUTS,
+)
 
 from .common import CreditControlCommon
 
@@ -244,6 +249,39 @@ class TestCreditConfirmQueries(CreditControlCommon):
         order.client_order_ref = "PO-PENDING"
         order._credit_evaluate(lock=True)
         self.assertIn(order, self.env.cache.get_dirty_records(order, order._fields["client_order_ref"]))
+
+    def test_gate_flushes_every_column_its_read_reads(self):
+        """Every column the gate's function reads is in CREDIT_GATE_READ_INPUTS (or is an order
+        book column), so that a pending change of it is written before the read: the list is
+        kept by hand next to the SQL, this test keeps them in step. A new alias in the SQL
+        must be named here."""
+        tables = {
+            **dict.fromkeys(("debtor", "invoice", "partner", "contact"), "res.partner"),
+            "company": "res.company",
+            "currency": "res.currency",
+            "usr": "res.users",
+            "sale": "sale.order",
+            "term_line": "account.payment.term.line",
+            "move": "account.move",
+            "application": "credit.application",
+            "cover": "credit.insurance.cover",
+        }
+        derived = {"o", "c", "local", "balance", "book", "by_currency"}  # the query's own rows
+        code = re.sub(r"--[^\n]*", "", CREDIT_GATE_READ_FUNCTION.code)  # comments name models
+        read = set(re.findall(r"\b([a-z_]+)\.([a-z_]+)\b", code))
+        self.assertFalse({alias for alias, __ in read} - set(tables) - derived - {"rel"}, "an alias to name")
+        missing = set()
+        for alias, read_column in read:
+            if alias in derived or read_column == "id" or (alias, read_column) == ("debtor", "write_date"):
+                continue  # the query's own rows, keys, the lock's own write
+            model, column = tables.get(alias), read_column
+            if alias == "rel":  # the orders' payment transactions (a many2many)
+                model, column = "payment.transaction", "sale_order_ids"
+            if column not in CREDIT_GATE_READ_INPUTS.get(model, ()) and not (
+                model == "sale.order" and column in CREDIT_GATE_ORDER_BOOK_FIELDS
+            ):
+                missing.add((model, column))
+        self.assertFalse(missing, "read by the gate, not flushed before it reads")
 
     def test_gate_computes_another_order_amount_left_to_invoice_first(self):
         """Another confirmed order whose amount left to invoice is still to compute in the
